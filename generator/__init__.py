@@ -1,0 +1,1 @@
+"""handbook: YAML program configurations and Jinja templates to a searchable handbook site."""

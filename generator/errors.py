@@ -1,0 +1,83 @@
+"""The one error type for user mistakes, and a collection of them.
+
+Every mistake an author can make is reported as a `ContentError` naming the file, line, column,
+field path and a hint, so the CLI and the MkDocs hook can print it without a traceback.
+Programming errors are not wrapped: they raise as usual.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One located mistake in the content or templates."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line or 0, self.column or 0, self.field)
+
+    def format(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class HandbookError(Exception):
+    """Raised once a stage has collected every mistake it could find."""
+
+    errors: list[ContentError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.errors = sorted(self.errors, key=ContentError.sort_key)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.errors)
+        head = f"{count} error{'s' if count != 1 else ''} in the content; nothing was written."
+        return "\n".join([head, *(e.format() for e in self.errors)])
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    """A field path as authors read it: `meeting_plan[2].agenda[0].minutes`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def relative(path: Path, root: Path) -> str:
+    """Show paths relative to the project so messages stay short and stable."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def did_you_mean(value: str, choices: Iterable[str], what: str) -> str:
+    """A hint naming the closest known ids, or listing what exists."""
+    options: Sequence[str] = sorted(set(choices))
+    close = difflib.get_close_matches(value, options, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not options:
+        return f"there are no {what} yet"
+    shown = ", ".join(options[:8]) + (", ..." if len(options) > 8 else "")
+    return f"known {what}: {shown}"

@@ -1,0 +1,75 @@
+"""MkDocs glue: run the generator before MkDocs reads the docs folder, and publish safely.
+
+Kept thin on purpose: all logic lives in the core (`pipeline`), which never imports MkDocs,
+so the site can move to another engine that reads mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from .errors import HandbookError
+from .pipeline import NAV_FILE, Project, generate
+
+SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
+
+
+class HandbookConfig(Config):
+    content = c.Type(str, default="content")
+    templates = c.Type(str, default="templates")
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command, self.final_site, self.new_site = command, None, None
+
+    def on_config(self, config: Any) -> Any:
+        root = Path(config.config_file_path).parent
+        project = Project(root, root / self.config.content, root / self.config.templates,
+                          Path(config.docs_dir))
+        if os.environ.get(SKIP_ENV) != "1":
+            try:
+                generate(project)
+            except HandbookError as error:
+                raise PluginError(error.report()) from None
+        config.nav = yaml.safe_load((project.docs / NAV_FILE).read_text("utf-8"))["nav"]
+        if getattr(self, "command", None) == "build":
+            # Build beside the live site and swap at the end: a failed build keeps the old one.
+            self.final_site = Path(config.site_dir)
+            self.final_site.parent.mkdir(parents=True, exist_ok=True)
+            self.new_site = Path(tempfile.mkdtemp(prefix=".site-new-", dir=self.final_site.parent))
+            config.site_dir = str(self.new_site)
+        return config
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        root = Path(config.config_file_path).parent
+        server.watch(str(root / self.config.content))
+        server.watch(str(root / self.config.templates))
+        return server
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self.new_site is None or self.final_site is None:
+            return
+        old = None
+        if self.final_site.exists():
+            old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=self.final_site.parent))
+            os.replace(self.final_site, old / "site")
+        os.replace(self.new_site, self.final_site)
+        if old is not None:
+            shutil.rmtree(old)
+        self.new_site = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.new_site is not None:
+            shutil.rmtree(self.new_site, ignore_errors=True)
+            self.new_site = None

@@ -1,0 +1,85 @@
+"""The whole generator as one call per front end: load -> validate -> plan -> render -> write.
+
+Data flows one way through the stages; each stage collects all the mistakes it can find and
+raises one HandbookError, and nothing touches disk until every page has rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .loader import load_content
+from .plan import SitePlan, plan_site
+from .render import render_pages
+from .validate import validate
+from .write import WriteReport, collect_outputs, write_tree
+
+NAV_FILE = ".nav.yml"  # dot-files are not published by MkDocs
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things are. Defaults follow the repository layout."""
+
+    root: Path
+    content: Path
+    templates: Path
+    docs: Path
+
+    @classmethod
+    def at(cls, root: Path, content: str = "content", templates: str = "templates",
+           docs: str = "build/docs") -> Project:
+        root = root.resolve()
+        return cls(root, root / content, root / templates, root / docs)
+
+
+@dataclass(frozen=True)
+class Result:
+    plan: SitePlan
+    outputs: dict[str, bytes]
+    seconds: float
+    report: WriteReport | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        c = self.plan.counts
+        return (f"{c['programs']} programs, {c['cohorts']} cohorts, {c['meetings']} meetings, "
+                f"{c['pages']} pages in {self.seconds:.1f} s")
+
+
+def prepare(project: Project) -> Result:
+    """Everything short of writing: what `handbook check` runs."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    last = started
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings[name], last = now - last, now
+
+    documents = load_content(project.content, project.root)
+    lap("load")
+    library = validate(documents)
+    lap("validate")
+    plan = plan_site(library)
+    lap("plan")
+    pages = render_pages(plan.pages, [project.templates], project.root)
+    lap("render")
+    nav = yaml.safe_dump({"nav": plan.nav}, allow_unicode=True, sort_keys=False)
+    outputs = collect_outputs({**pages, NAV_FILE: nav}, plan.files)
+    return Result(plan, outputs, time.perf_counter() - started, timings=timings)
+
+
+def generate(project: Project) -> Result:
+    """Prepare, then bring the docs folder up to date."""
+    result = prepare(project)
+    started = time.perf_counter()
+    report = write_tree(project.docs, result.outputs)
+    seconds = time.perf_counter() - started
+    return Result(result.plan, result.outputs, result.seconds + seconds, report,
+                  {**result.timings, "write": seconds})

@@ -1,0 +1,299 @@
+"""Plan stage: the validated library and its schedules become page specs and a navigation.
+
+Everything a template shows is computed here (dates, running times, backlinks, prompts drawn
+from topics, previous and next meeting), so templates only lay data out. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import calendar_files
+from .errors import ContentError, HandbookError
+from .models import Cohort, Program
+from .schedule import CohortSchedule, ScheduledMeeting, schedule_cohort
+from .validate import Library
+from .views import (
+    AUDIENCES,
+    Link,
+    agenda_rows,
+    cohort_dir,
+    format_day,
+    format_time_range,
+    meeting_path,
+    module_path,
+    playbook_path,
+    program_dir,
+    topic_path,
+)
+
+NavItem = Any  # MkDocs nav format: a str path, or {title: str | list[NavItem]}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to render: where it goes, which template, and the data it shows."""
+
+    path: str  # relative to the docs folder, e.g. topics/digital-tools.md
+    template: str
+    title: str
+    context: dict[str, Any]
+    source: str  # the content file it comes from, named in template errors
+    depends_on: tuple[str, ...] = ()  # content files whose edits change this page
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: tuple[PageSpec, ...]
+    nav: list[NavItem]
+    files: dict[str, bytes] = field(default_factory=dict)  # non-Markdown outputs (.ics)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Usage:
+    """Who uses a library item: programs, plan sessions, and dated meetings."""
+
+    programs: dict[str, Link] = field(default_factory=dict)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    audiences: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
+    errors: list[ContentError] = []
+    result: dict[tuple[str, str], CohortSchedule] = {}
+    for key, cohort in library.cohorts.items():
+        doc = library.source("cohort", "/".join(key))
+        plan = library.programs[key[0]].meeting_plan
+        found, problems = schedule_cohort(cohort, plan, doc.error)
+        errors += problems
+        if found:
+            result[key] = found
+    if errors:
+        raise HandbookError(errors)
+    return result
+
+
+def _meeting_link(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting) -> Link:
+    return Link(f"{cohort.title}: {format_day(meeting.start)}",
+                meeting_path(pid, cid, meeting.number, meeting.session.id))
+
+
+def _usage(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
+           ) -> dict[tuple[str, str], _Usage]:
+    """Backlinks for every topic, challenge and module: computed once, read by many pages."""
+    usage: dict[tuple[str, str], _Usage] = defaultdict(_Usage)
+    for pid, program in sorted(library.programs.items()):
+        program_link = Link(program.title, f"{program_dir(pid)}/index.md")
+        cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
+        for audience in AUDIENCES:
+            for mid in getattr(program.curricula, audience):
+                use = usage[("module", mid)]
+                use.programs[pid] = program_link
+                use.audiences[pid].append(audience)
+        for chid in program.challenges:
+            usage[("challenge", chid)].programs[pid] = program_link
+        for index, session in enumerate(program.meeting_plan):
+            meetings = [_meeting_link(pid, cid, cohort, schedules[(pid, cid)].meetings[index])
+                        for cid, cohort in cohorts]
+            entry = {"program": program.title, "number": index + 1, "session": session.title,
+                     "meetings": meetings}
+            for kind, ids in (("topic", session.topics), ("challenge", session.challenges)):
+                for ident in ids:
+                    usage[(kind, ident)].programs[pid] = program_link
+                    usage[(kind, ident)].sessions.append(entry)
+    return usage
+
+
+def _program_pages(library: Library, pid: str, program: Program,
+                   schedules: dict[tuple[str, str], CohortSchedule]) -> list[PageSpec]:
+    source = library.source("program", pid).file
+    base = program_dir(pid)
+    cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
+    kpis = {k.id: k.name for o in program.objectives for k in o.kpis}
+    context = {
+        "program": program,
+        "kpi_names": kpis,
+        "roles": {r.id: r.name for r in program.roles},
+        "sessions": [{"number": i + 1, "session": s,
+                      "topics": [Link(library.topics[t].title, topic_path(t)) for t in s.topics]}
+                     for i, s in enumerate(program.meeting_plan)],
+        "session_titles": {s.id: s.title for s in program.meeting_plan},
+        "challenges": [Link(library.challenges[c].title, playbook_path(c))
+                       for c in program.challenges],
+        "curricula": [Link(f"{a.capitalize()} curriculum", f"{base}/curriculum-{a}.md")
+                      for a in AUDIENCES if getattr(program.curricula, a)],
+        "cohorts": [{"link": Link(c.title, f"{cohort_dir(pid, cid)}/index.md"),
+                     "first": format_day(schedules[(pid, cid)].meetings[0].start),
+                     "last": format_day(schedules[(pid, cid)].meetings[-1].start),
+                     "format": c.format} for cid, c in cohorts],
+    }
+    pages = [PageSpec(f"{base}/index.md", "program.md.j2", program.title, context, source,
+                      (source,))]
+    for audience in AUDIENCES:
+        ids = getattr(program.curricula, audience)
+        if not ids:
+            continue
+        modules = [{"link": Link(library.modules[m].title, module_path(m)),
+                    "module": library.modules[m]} for m in ids]
+        role = next((r for r in program.roles if r.id == audience), None)
+        pages.append(PageSpec(
+            f"{base}/curriculum-{audience}.md", "curriculum.md.j2",
+            f"{program.title}: {audience} curriculum",
+            {"program": program, "program_link": Link(program.title, f"{base}/index.md"),
+             "audience": audience, "role": role, "modules": modules,
+             "total_minutes": sum(m["module"].minutes for m in modules)},
+            source, (source, *(library.source("module", m).file for m in ids)),
+        ))
+    return pages
+
+
+def _cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
+                  schedule: CohortSchedule) -> list[PageSpec]:
+    program = library.programs[pid]
+    source = library.source("cohort", f"{pid}/{cid}").file
+    program_source = library.source("program", pid).file
+    base = cohort_dir(pid, cid)
+    public = library.site.privacy == "public"
+    meetings = schedule.meetings
+    rows = [{"number": m.number, "link": Link(m.session.title,
+                                              meeting_path(pid, cid, m.number, m.session.id)),
+             "day": format_day(m.start), "time": format_time_range(m.start, m.end),
+             "moved": m.moved_from and f"moved from {format_day(m.moved_from)}: "
+                                       f"{m.moved_because}"}
+            for m in meetings]
+    program_link = Link(program.title, f"{program_dir(pid)}/index.md")
+    cohort_link = Link(cohort.title, f"{base}/index.md")
+    pages = [PageSpec(f"{base}/index.md", "cohort.md.j2", f"{cohort.title}", {
+        "program": program, "program_link": program_link, "cohort": cohort,
+        "public": public, "rows": rows,
+        "skipped": [{"day": format_day(s.day), "reason": s.reason} for s in schedule.skipped],
+        "first": format_day(meetings[0].start), "last": format_day(meetings[-1].start),
+        "time": format_time_range(meetings[0].start, meetings[0].end),
+        "calendar": f"{base}/{cid}.ics",
+        "curricula": [Link(f"{a.capitalize()} curriculum", f"{program_dir(pid)}/curriculum-{a}.md")
+                      for a in AUDIENCES if getattr(program.curricula, a)],
+    }, source, (source, program_source))]
+    for index, meeting in enumerate(meetings):
+        session = meeting.session
+        previous = meetings[index - 1] if index > 0 else None
+        following = meetings[index + 1] if index + 1 < len(meetings) else None
+        topics = [library.topics[t] for t in session.topics]
+        pages.append(PageSpec(
+            meeting_path(pid, cid, meeting.number, session.id), "meeting.md.j2",
+            f"{meeting.number}. {session.title} ({cohort.title})", {
+                "program_link": program_link, "cohort_link": cohort_link, "cohort": cohort,
+                "meeting": meeting, "session": session, "total": len(meetings),
+                "day": format_day(meeting.start),
+                "time": format_time_range(meeting.start, meeting.end),
+                "moved": meeting.moved_from and {"from": format_day(meeting.moved_from),
+                                                 "reason": meeting.moved_because},
+                "agenda": agenda_rows(meeting.start, session.agenda),
+                "topics": [{"link": Link(t.title, topic_path(i)), "topic": t}
+                           for i, t in zip(session.topics, topics, strict=True)],
+                "challenges": [Link(library.challenges[c].title, playbook_path(c))
+                               for c in session.challenges],
+                "calendar": f"{base}/{meeting.number:02d}-{session.id}.ics",
+                "previous": previous and _meeting_link(pid, cid, cohort, previous),
+                "next": following and _meeting_link(pid, cid, cohort, following),
+            }, source,
+            (source, program_source, *(library.source("topic", t).file for t in session.topics),
+             *(library.source("challenge", c).file for c in session.challenges)),
+        ))
+    return pages
+
+
+def _library_pages(library: Library, usage: dict[tuple[str, str], _Usage]) -> list[PageSpec]:
+    pages = []
+    kinds = (("topic", library.topics, topic_path, "topic.md.j2"),
+             ("challenge", library.challenges, playbook_path, "challenge.md.j2"),
+             ("module", library.modules, module_path, "module.md.j2"))
+    every_program = tuple(library.source("program", p).file for p in library.programs)
+    for kind, items, path_of, template in kinds:
+        for ident, item in sorted(items.items()):
+            use = usage.get((kind, ident), _Usage())
+            source = library.source(kind, ident).file
+            pages.append(PageSpec(path_of(ident), template, item.title, {
+                "item": item, "programs": list(use.programs.values()),
+                "sessions": use.sessions,
+                "audiences": {use.programs[p].title: a for p, a in use.audiences.items()},
+            }, source, (source, *every_program)))
+    return pages
+
+
+def _index_pages(library: Library) -> list[PageSpec]:
+    programs = [{"link": Link(p.title, f"{program_dir(pid)}/index.md"), "program": p,
+                 "cohorts": [Link(c.title, f"{cohort_dir(pid, cid)}/index.md")
+                             for (q, cid), c in sorted(library.cohorts.items()) if q == pid]}
+                for pid, p in sorted(library.programs.items())]
+
+    def listing(items: dict[str, Any], path_of: Any) -> list[dict[str, Any]]:
+        return [{"link": Link(i.title, path_of(k)), "item": i} for k, i in sorted(items.items())]
+
+    every = tuple(d.file for d in library.sources.values())
+    return [
+        PageSpec("index.md", "home.md.j2", library.site.title,
+                 {"site": library.site, "programs": programs,
+                  "counts": {"topics": len(library.topics), "challenges": len(library.challenges),
+                             "modules": len(library.modules)}}, "content/site.yml", every),
+        PageSpec("programs/index.md", "section.md.j2", "Programs",
+                 {"section": "programs", "entries": [
+                     {"link": p["link"], "item": p["program"]} for p in programs]},
+                 "content/programs", every),
+        PageSpec("training/index.md", "section.md.j2", "Training",
+                 {"section": "training", "entries": listing(library.modules, module_path)},
+                 "content/training", every),
+        PageSpec("topics/index.md", "section.md.j2", "Topics",
+                 {"section": "topics", "entries": listing(library.topics, topic_path)},
+                 "content/topics", every),
+        PageSpec("challenges/index.md", "section.md.j2", "Challenges",
+                 {"section": "challenges", "entries": listing(library.challenges, playbook_path)},
+                 "content/challenges", every),
+    ]
+
+
+def _nav(library: Library) -> list[NavItem]:
+    """Sections and handbooks only: agendas hang off their cohort page, so each page's
+    sidebar stays small however many meetings the site holds."""
+    def title(text: str) -> str:
+        return html.escape(text, quote=False)  # MkDocs renders nav titles as HTML
+
+    programs: list[NavItem] = ["programs/index.md"]
+    for pid, program in sorted(library.programs.items()):
+        entries: list[NavItem] = [{"Handbook": f"{program_dir(pid)}/index.md"}]
+        entries += [{f"{a.capitalize()} curriculum": f"{program_dir(pid)}/curriculum-{a}.md"}
+                    for a in AUDIENCES if getattr(program.curricula, a)]
+        entries += [{title(c.title): f"{cohort_dir(pid, cid)}/index.md"}
+                    for (q, cid), c in sorted(library.cohorts.items()) if q == pid]
+        programs.append({title(program.title): entries})
+
+    def section(index: str, items: dict[str, Any], path_of: Any) -> list[NavItem]:
+        return [index, *({title(i.title): path_of(k)} for k, i in
+                         sorted(items.items(), key=lambda kv: kv[1].title.casefold()))]
+
+    return [
+        {"Home": "index.md"},
+        {"Programs": programs},
+        {"Training": section("training/index.md", library.modules, module_path)},
+        {"Topics": section("topics/index.md", library.topics, topic_path)},
+        {"Challenges": section("challenges/index.md", library.challenges, playbook_path)},
+    ]
+
+
+def plan_site(library: Library) -> SitePlan:
+    """Every page, file and nav entry of the site, computed in memory."""
+    schedules = _schedules(library)
+    usage = _usage(library, schedules)
+    pages = _index_pages(library)
+    for pid, program in sorted(library.programs.items()):
+        pages += _program_pages(library, pid, program, schedules)
+    for (pid, cid), cohort in sorted(library.cohorts.items()):
+        pages += _cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
+    pages += _library_pages(library, usage)
+    files = calendar_files(library, schedules)
+    counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
+              "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}
+    return SitePlan(tuple(pages), _nav(library), files, counts)

@@ -1,0 +1,158 @@
+"""Render stage: page specs become Markdown text in memory, through Jinja templates.
+
+Values from YAML are data, never markup: the environment's `finalize` hook escapes every value a
+template prints, in one place, for both HTML and Markdown. Prose fields (`MarkdownText`) keep
+their Markdown but lose raw HTML and script links.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import ContentError, HandbookError, relative
+from .models import MarkdownText
+from .plan import PageSpec
+from .views import Link
+
+
+class Raw(str):
+    """Markdown produced by our own code (links), printed as is."""
+
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|<>&])")
+SAFE_SCHEMES = ("http", "https", "mailto")
+LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)", re.M)
+
+
+def escape_text(value: str) -> str:
+    """Plain text that shows as typed wherever it lands: a paragraph, a table cell, a heading,
+    a link label. HTML characters become entities; Markdown punctuation is backslashed."""
+    text = " ".join(str(value).split())
+
+    def one(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, "\\" + char)
+
+    text = MD_SPECIAL.sub(one, text)
+    # At the start of a line, '- x', '+ x' and '1. x' would start a list.
+    return re.sub(r"^([-+])|^(\d+)\.", lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\.", text)
+
+
+def _safe_target(target: str) -> str:
+    decoded = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", decoded)
+    if scheme and scheme.group(1) not in SAFE_SCHEMES:
+        return "#unsafe-link-removed"
+    return target
+
+
+def sanitize_markdown(value: str) -> str:
+    """Author Markdown without raw HTML (shown as text) or javascript:/data: links."""
+    # Entities are shown as typed (no '&#106;avascript:' tricks); a bare '&' is left to Markdown.
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"^(\s*)&gt;", r"\1>", text, flags=re.M)  # keep block quotes
+
+    def link(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1) + _safe_target(match.group(2))
+        return match.group(3) + _safe_target(match.group(4))
+
+    return LINK_TARGET.sub(link, text).strip()
+
+
+def finalize(value: Any) -> Any:
+    """Applied to every `{{ ... }}` in every template."""
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, MarkdownText):
+        return sanitize_markdown(value)
+    if isinstance(value, str):
+        return escape_text(value)
+    if value is None:
+        raise TypeError("a template printed a missing value (None)")
+    return value
+
+
+@jinja2.pass_context
+def link_to(context: jinja2.runtime.Context, target: Link | str, label: str | None = None) -> Raw:
+    """A Markdown link from the page being rendered to another page or file."""
+    here = posixpath.dirname(context["page_path"])
+    path = target.path if isinstance(target, Link) else target
+    text = label if label is not None else (target.title if isinstance(target, Link) else path)
+    return Raw(f"[{escape_text(text)}]({posixpath.relpath(path, here or '.')})")
+
+
+def url_link(url: str, label: str | None = None) -> Raw:
+    """A Markdown link to an outside address (already validated as http(s) or mailto)."""
+    quoted = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return Raw(f"[{escape_text(label or url)}]({quoted})")
+
+
+def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+    """One environment per build: templates are compiled once and cached by Jinja."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        autoescape=False,  # output is Markdown; finalize does the escaping
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["link"] = link_to
+    env.filters["url"] = url_link
+    env.filters["e"] = escape_text
+    return env
+
+
+def front_matter(page: PageSpec) -> str:
+    # MkDocs shows the title as HTML, so it is stored escaped.
+    meta = {"title": html.escape(page.title, quote=False)}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file = relative(Path(exc.filename), root) if exc.filename else str(exc.name)
+        return ContentError(file, f"template syntax error: {exc.message}", exc.lineno,
+                            hint=f"while rendering {page.path} from {page.source}")
+    # Runtime errors: find the template frame in the traceback for its line.
+    tb, line, name = exc.__traceback__, None, page.template
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            line, name = tb.tb_lineno, relative(Path(filename), root)
+        tb = tb.tb_next
+    return ContentError(name, f"template error: {exc}", line,
+                        hint=f"while rendering {page.path} from {page.source}")
+
+
+def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Path
+                 ) -> dict[str, str]:
+    """Markdown text of every page, or every template error found."""
+    env = make_environment(template_dirs)
+    output: dict[str, str] = {}
+    errors: list[ContentError] = []
+    failed: set[str] = set()
+    for page in pages:
+        if page.template in failed:
+            continue  # one message per broken template, not one per page
+        try:
+            body = env.get_template(page.template).render(page=page, page_path=page.path,
+                                                          **page.context)
+        except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
+            errors.append(_template_error(exc, page, root))
+            failed.add(page.template)
+            continue
+        output[page.path] = front_matter(page) + body
+    if errors:
+        raise HandbookError(errors)
+    return output

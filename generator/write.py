@@ -1,0 +1,69 @@
+"""Write stage: put the generated docs folder on disk, touching only what changed.
+
+Unchanged files keep their timestamps (so `mkdocs serve` and any engine's incremental build see
+only real edits); files no longer generated are removed, so a deleted cohort disappears; each
+file is written to a temporary name and renamed, so a reader never sees half a page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+KEEP = {".gitkeep"}
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+
+
+def collect_outputs(pages: dict[str, str], files: dict[str, bytes]) -> dict[str, bytes]:
+    """All outputs by path; two outputs claiming one path is a bug, never silently merged."""
+    outputs: dict[str, bytes] = {}
+    for path, content in [*((p, t.encode("utf-8")) for p, t in pages.items()), *files.items()]:
+        if path in outputs:
+            raise RuntimeError(f"two outputs for the same path: {path}")
+        outputs[path] = content
+    return outputs
+
+
+def atomic_write(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_tree(folder: Path, outputs: dict[str, bytes]) -> WriteReport:
+    """Make `folder` hold exactly `outputs` (plus .gitkeep)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written, unchanged = [], 0
+    for rel, content in sorted(outputs.items()):
+        target = folder / rel
+        try:
+            if target.read_bytes() == content:
+                unchanged += 1
+                continue
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            pass
+        atomic_write(target, content)
+        written.append(rel)
+    removed = []
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in outputs and path.name not in KEEP:
+            path.unlink()
+            removed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return WriteReport(tuple(written), tuple(removed), unchanged)
