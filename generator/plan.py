@@ -43,6 +43,9 @@ class PageSpec:
     context: dict[str, Any]
     source: str  # the content file it comes from, named in template errors
     depends_on: tuple[str, ...] = ()  # content files whose edits change this page
+    # Listing pages repeat the summaries of the pages they list; demoting them in search
+    # lets the page a reader wants come first.
+    search_boost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def _program_pages(library: Library, pid: str, program: Program,
              "audience": audience, "role": role, "modules": modules,
              "total_minutes": sum(m["module"].minutes for m in modules)},
             source, (source, *(library.source("module", m).file for m in ids)),
+            search_boost=0.5,
         ))
     return pages
 
@@ -238,20 +242,21 @@ def _index_pages(library: Library) -> list[PageSpec]:
         PageSpec("index.md", "home.md.j2", library.site.title,
                  {"site": library.site, "programs": programs,
                   "counts": {"topics": len(library.topics), "challenges": len(library.challenges),
-                             "modules": len(library.modules)}}, "content/site.yml", every),
+                             "modules": len(library.modules)}}, "content/site.yml", every,
+                 search_boost=0.5),
         PageSpec("programs/index.md", "section.md.j2", "Programs",
                  {"section": "programs", "entries": [
                      {"link": p["link"], "item": p["program"]} for p in programs]},
-                 "content/programs", every),
+                 "content/programs", every, search_boost=0.5),
         PageSpec("training/index.md", "section.md.j2", "Training",
                  {"section": "training", "entries": listing(library.modules, module_path)},
-                 "content/training", every),
+                 "content/training", every, search_boost=0.5),
         PageSpec("topics/index.md", "section.md.j2", "Topics",
                  {"section": "topics", "entries": listing(library.topics, topic_path)},
-                 "content/topics", every),
+                 "content/topics", every, search_boost=0.5),
         PageSpec("challenges/index.md", "section.md.j2", "Challenges",
                  {"section": "challenges", "entries": listing(library.challenges, playbook_path)},
-                 "content/challenges", every),
+                 "content/challenges", every, search_boost=0.5),
     ]
 
 

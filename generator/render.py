@@ -27,7 +27,7 @@ class Raw(str):
     """Markdown produced by our own code (links), printed as is."""
 
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|<>&])")
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>&])")
 SAFE_SCHEMES = ("http", "https", "mailto")
 LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)", re.M)
 
@@ -115,7 +115,9 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
 
 def front_matter(page: PageSpec) -> str:
     # MkDocs shows the title as HTML, so it is stored escaped.
-    meta = {"title": html.escape(page.title, quote=False)}
+    meta: dict[str, object] = {"title": html.escape(page.title, quote=False)}
+    if page.search_boost is not None:
+        meta["search"] = {"boost": page.search_boost}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 

@@ -1,0 +1,50 @@
+"""Shared test helpers: real projects in tmp_path, real builds, real browsers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_project(target: Path, content: Path = REPO / "content") -> Path:
+    """A complete project folder: the repository's config and templates, some content."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    for folder in ("templates", "site_overrides"):
+        shutil.copytree(REPO / folder, target / folder, dirs_exist_ok=True)
+    shutil.copytree(content, target / "content", dirs_exist_ok=True)
+    # A clone has the (otherwise generated) docs folder: MkDocs insists it exists.
+    (target / "build/docs").mkdir(parents=True, exist_ok=True)
+    (target / "build/docs/.gitkeep").touch()
+    return target
+
+
+def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real `handbook` command as a user would."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content built once into a temporary project; returns the project root."""
+    root = make_project(tmp_path_factory.mktemp("shipped"))
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny fixture program built once; returns the project root."""
+    root = make_project(tmp_path_factory.mktemp("mini"), FIXTURES / "mini" / "content")
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
