@@ -53,8 +53,8 @@ def build(root: Path, strict: bool) -> None:
         result = generate(Project.at(root))
     except HandbookError as error:
         _fail(error)
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet",
-               "-f", str(Path(root) / "mkdocs.yml")]
+    # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(Path(root) / "mkdocs.yml")]
     if strict:
         command.append("--strict")
     env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1"}

@@ -13,17 +13,16 @@ from typing import Any
 
 from .calendar import calendar_files
 from .errors import ContentError, HandbookError
-from .models import Cohort, Program
-from .schedule import CohortSchedule, ScheduledMeeting, schedule_cohort
+from .models import Program
+from .plan_cohort import cohort_pages, meeting_link
+from .schedule import CohortSchedule, schedule_cohort
 from .validate import Library
 from .views import (
     AUDIENCES,
     Link,
-    agenda_rows,
+    PageSpec,
     cohort_dir,
     format_day,
-    format_time_range,
-    meeting_path,
     module_path,
     playbook_path,
     program_dir,
@@ -31,21 +30,6 @@ from .views import (
 )
 
 NavItem = Any  # MkDocs nav format: a str path, or {title: str | list[NavItem]}
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page to render: where it goes, which template, and the data it shows."""
-
-    path: str  # relative to the docs folder, e.g. topics/digital-tools.md
-    template: str
-    title: str
-    context: dict[str, Any]
-    source: str  # the content file it comes from, named in template errors
-    depends_on: tuple[str, ...] = ()  # content files whose edits change this page
-    # Listing pages repeat the summaries of the pages they list; demoting them in search
-    # lets the page a reader wants come first.
-    search_boost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,11 +64,6 @@ def _schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
     return result
 
 
-def _meeting_link(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting) -> Link:
-    return Link(f"{cohort.title}: {format_day(meeting.start)}",
-                meeting_path(pid, cid, meeting.number, meeting.session.id))
-
-
 def _usage(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
            ) -> dict[tuple[str, str], _Usage]:
     """Backlinks for every topic, challenge and module: computed once, read by many pages."""
@@ -100,7 +79,7 @@ def _usage(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
         for chid in program.challenges:
             usage[("challenge", chid)].programs[pid] = program_link
         for index, session in enumerate(program.meeting_plan):
-            meetings = [_meeting_link(pid, cid, cohort, schedules[(pid, cid)].meetings[index])
+            meetings = [meeting_link(pid, cid, cohort, schedules[(pid, cid)].meetings[index])
                         for cid, cohort in cohorts]
             entry = {"program": program.title, "number": index + 1, "session": session.title,
                      "meetings": meetings}
@@ -151,61 +130,6 @@ def _program_pages(library: Library, pid: str, program: Program,
              "total_minutes": sum(m["module"].minutes for m in modules)},
             source, (source, *(library.source("module", m).file for m in ids)),
             search_boost=0.5,
-        ))
-    return pages
-
-
-def _cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
-                  schedule: CohortSchedule) -> list[PageSpec]:
-    program = library.programs[pid]
-    source = library.source("cohort", f"{pid}/{cid}").file
-    program_source = library.source("program", pid).file
-    base = cohort_dir(pid, cid)
-    public = library.site.privacy == "public"
-    meetings = schedule.meetings
-    rows = [{"number": m.number, "link": Link(m.session.title,
-                                              meeting_path(pid, cid, m.number, m.session.id)),
-             "day": format_day(m.start), "time": format_time_range(m.start, m.end),
-             "moved": m.moved_from and f"moved from {format_day(m.moved_from)}: "
-                                       f"{m.moved_because}"}
-            for m in meetings]
-    program_link = Link(program.title, f"{program_dir(pid)}/index.md")
-    cohort_link = Link(cohort.title, f"{base}/index.md")
-    pages = [PageSpec(f"{base}/index.md", "cohort.md.j2", f"{cohort.title}", {
-        "program": program, "program_link": program_link, "cohort": cohort,
-        "public": public, "rows": rows,
-        "skipped": [{"day": format_day(s.day), "reason": s.reason} for s in schedule.skipped],
-        "first": format_day(meetings[0].start), "last": format_day(meetings[-1].start),
-        "time": format_time_range(meetings[0].start, meetings[0].end),
-        "calendar": f"{base}/{cid}.ics",
-        "curricula": [Link(f"{a.capitalize()} curriculum", f"{program_dir(pid)}/curriculum-{a}.md")
-                      for a in AUDIENCES if getattr(program.curricula, a)],
-    }, source, (source, program_source))]
-    for index, meeting in enumerate(meetings):
-        session = meeting.session
-        previous = meetings[index - 1] if index > 0 else None
-        following = meetings[index + 1] if index + 1 < len(meetings) else None
-        topics = [library.topics[t] for t in session.topics]
-        pages.append(PageSpec(
-            meeting_path(pid, cid, meeting.number, session.id), "meeting.md.j2",
-            f"{meeting.number}. {session.title} ({cohort.title})", {
-                "program_link": program_link, "cohort_link": cohort_link, "cohort": cohort,
-                "meeting": meeting, "session": session, "total": len(meetings),
-                "day": format_day(meeting.start),
-                "time": format_time_range(meeting.start, meeting.end),
-                "moved": meeting.moved_from and {"from": format_day(meeting.moved_from),
-                                                 "reason": meeting.moved_because},
-                "agenda": agenda_rows(meeting.start, session.agenda),
-                "topics": [{"link": Link(t.title, topic_path(i)), "topic": t}
-                           for i, t in zip(session.topics, topics, strict=True)],
-                "challenges": [Link(library.challenges[c].title, playbook_path(c))
-                               for c in session.challenges],
-                "calendar": f"{base}/{meeting.number:02d}-{session.id}.ics",
-                "previous": previous and _meeting_link(pid, cid, cohort, previous),
-                "next": following and _meeting_link(pid, cid, cohort, following),
-            }, source,
-            (source, program_source, *(library.source("topic", t).file for t in session.topics),
-             *(library.source("challenge", c).file for c in session.challenges)),
         ))
     return pages
 
@@ -296,7 +220,7 @@ def plan_site(library: Library) -> SitePlan:
     for pid, program in sorted(library.programs.items()):
         pages += _program_pages(library, pid, program, schedules)
     for (pid, cid), cohort in sorted(library.cohorts.items()):
-        pages += _cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
+        pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
     pages += _library_pages(library, usage)
     files = calendar_files(library, schedules)
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),

@@ -19,8 +19,7 @@ import yaml
 
 from .errors import ContentError, HandbookError, relative
 from .models import MarkdownText
-from .plan import PageSpec
-from .views import Link
+from .views import Link, PageSpec
 
 
 class Raw(str):
@@ -35,7 +34,7 @@ LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)
 def escape_text(value: str) -> str:
     """Plain text that shows as typed wherever it lands: a paragraph, a table cell, a heading,
     a link label. HTML characters become entities; Markdown punctuation is backslashed."""
-    text = " ".join(str(value).split())
+    text = re.sub(r"\s+", " ", str(value))  # one line; a separator's spaces are kept
 
     def one(match: re.Match[str]) -> str:
         char = match.group(1)
@@ -110,6 +109,7 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
     env.filters["link"] = link_to
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
+    env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
     return env
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .models import TimedItem
 
@@ -19,6 +20,21 @@ class Link:
 
     title: str
     path: str
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to render: where it goes, which template, and the data it shows."""
+
+    path: str  # relative to the docs folder, e.g. topics/digital-tools.md
+    template: str
+    title: str
+    context: dict[str, Any]
+    source: str  # the content file it comes from, named in template errors
+    depends_on: tuple[str, ...] = ()  # content files whose edits change this page
+    # Listing pages repeat the summaries of the pages they list; demoting them in search
+    # lets the page a reader wants come first.
+    search_boost: float | None = None
 
 
 def program_dir(pid: str) -> str:
@@ -53,6 +69,11 @@ def format_day(value: dt.date | dt.datetime) -> str:
 def format_time_range(start: dt.datetime, end: dt.datetime) -> str:
     """'16:00–17:00 GMT (Europe/London)': the abbreviation shows the DST state."""
     return f"{start:%H:%M}–{end:%H:%M} {start:%Z} ({start.tzinfo})"
+
+
+def format_clock(start: dt.datetime) -> str:
+    """'16:00 Europe/London time': the zone name, since the abbreviation changes with DST."""
+    return f"{start:%H:%M} {start.tzinfo} time"
 
 
 def agenda_rows(start: dt.datetime, items: list[TimedItem]) -> list[dict[str, object]]:
