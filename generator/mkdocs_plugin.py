@@ -42,7 +42,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 generate(project)
             except HandbookError as error:
                 raise PluginError(error.report()) from None
-        config.nav = yaml.safe_load((project.docs / NAV_FILE).read_text("utf-8"))["nav"]
+        generated = yaml.safe_load((project.docs / NAV_FILE).read_text("utf-8"))
+        config.nav = generated["nav"]
+        site = generated["site"]
+        config.site_name = site["title"]
+        config.extra["handbook"] = site  # the footer partial shows the contact from site.yml
+        # MkDocs stamps the sitemap with the build date; take it from the content instead.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
         if getattr(self, "command", None) == "build":
             # Build beside the live site and swap at the end: a failed build keeps the old one.
             self.final_site = Path(config.site_dir)

@@ -70,7 +70,8 @@ def prepare(project: Project) -> Result:
     lap("plan")
     pages = render_pages(plan.pages, [project.templates], project.root)
     lap("render")
-    nav = yaml.safe_dump({"nav": plan.nav}, allow_unicode=True, sort_keys=False)
+    nav = yaml.safe_dump({"nav": plan.nav, "site": plan.site}, allow_unicode=True,
+                         sort_keys=False)
     outputs = collect_outputs({**pages, NAV_FILE: nav}, plan.files)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings)
 

@@ -6,6 +6,7 @@ from topics, previous and next meeting), so templates only lay data out. Nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ class SitePlan:
     nav: list[NavItem]
     files: dict[str, bytes] = field(default_factory=dict)  # non-Markdown outputs (.ics)
     counts: dict[str, int] = field(default_factory=dict)
+    # Site-wide values the engine needs (title, footer contact, a build date taken from the
+    # content so that rebuilds are byte-identical whatever the clock says).
+    site: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -225,4 +229,13 @@ def plan_site(library: Library) -> SitePlan:
     files = calendar_files(library, schedules)
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}
-    return SitePlan(tuple(pages), _nav(library), files, counts)
+    return SitePlan(tuple(pages), _nav(library), files, counts, _site_settings(library))
+
+
+def _site_settings(library: Library) -> dict[str, Any]:
+    site = library.site
+    starts = [c.schedule.start for c in library.cohorts.values()] or [dt.date(2000, 1, 1)]
+    epoch = int(dt.datetime.combine(max(starts), dt.time(), tzinfo=dt.UTC).timestamp())
+    return {"title": site.title, "organisation": site.organisation,
+            "contact": site.contact.model_dump(exclude_none=True),
+            "privacy": site.privacy, "source_date_epoch": epoch}
