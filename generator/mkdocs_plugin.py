@@ -63,7 +63,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         server.watch(str(root / self.config.templates))
         return server
 
-    def on_post_build(self, *, config: Any) -> None:
+    def on_shutdown(self) -> None:
+        # Not on_post_build: MkDocs runs that before its --strict check, which may still fail
+        # the build. A failure goes through on_build_error first, which drops the new site.
         if self.new_site is None or self.final_site is None:
             return
         old = None

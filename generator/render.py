@@ -7,6 +7,7 @@ their Markdown but lose raw HTML and script links.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -95,10 +96,12 @@ def url_link(url: str, label: str | None = None) -> Raw:
     return Raw(f"[{escape_text(label or url)}]({quoted})")
 
 
-def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
-    """One environment per build: templates are compiled once and cached by Jinja."""
+@functools.lru_cache(maxsize=8)
+def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per template folder for the life of the process: each template is
+    compiled once, and recompiled only when its file changes (Jinja checks the mtime)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs]),
+        loader=jinja2.FileSystemLoader(list(template_dirs)),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
         autoescape=False,  # output is Markdown; finalize does the escaping
@@ -140,7 +143,7 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Path
                  ) -> dict[str, str]:
     """Markdown text of every page, or every template error found."""
-    env = make_environment(template_dirs)
+    env = make_environment(tuple(str(p) for p in template_dirs))
     output: dict[str, str] = {}
     errors: list[ContentError] = []
     failed: set[str] = set()

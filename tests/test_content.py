@@ -73,7 +73,6 @@ def generated_pages(root: Path) -> list[Path]:
 def test_every_generated_page_is_complete_and_linked(shipped_site: Path) -> None:
     pages = generated_pages(shipped_site)
     assert len(pages) > 70
-    site = shipped_site / "site"
     anchors: dict[Path, set[str]] = {}
     problems = []
     for page in pages:

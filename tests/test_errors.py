@@ -1,0 +1,114 @@
+"""Every kind of author mistake yields one located message, exit 1, and no traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, handbook, make_project
+
+CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "cases/errors.yml")
+                                             .read_text("utf-8"))
+
+
+def apply(root: Path, case: dict[str, Any]) -> None:
+    target = root / case["file"]
+    if "write" in case or "copy" in case:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = case["write"] if "write" in case else (root / case["copy"]).read_text("utf-8")
+        target.write_text(text, "utf-8")
+    else:
+        old, new = case["replace"]
+        text = target.read_text("utf-8")
+        assert old in text, f"case {case['name']!r} no longer matches {case['file']}"
+        target.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_mistake_is_reported_with_location_and_hint(tmp_path: Path, case: dict[str, Any]) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    apply(root, case)
+    done = handbook("check", cwd=root)
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    for expected in case["expect"]:
+        assert expected in done.stderr, f"{expected!r} not in:\n{done.stderr}"
+
+
+def test_yaml_11_words_stay_text(tmp_path: Path) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    apply(root, {"name": "", "file": "content/topics/tooling.yml",
+                 "replace": ["title: Tooling basics", "title: NO"]})
+    apply(root, {"name": "", "file": "content/training/listening.yml",
+                 "replace": ["title: Listening well", "title: 1.10"]})
+    apply(root, {"name": "", "file": "content/programs/pilot/cohorts/first.yml",
+                 "replace": ["title: First cohort", "title: off"]})
+    assert handbook("build", cwd=root).returncode == 0
+    site = root / "site"
+    assert ">NO<a class=\"headerlink\"" in (site / "topics/tooling/index.html").read_text()
+    assert ">1.10<a class=\"headerlink\"" in (site / "training/listening/index.html").read_text()
+    assert ">off<a class=\"headerlink\"" in (site / "programs/pilot/first/index.html").read_text()
+
+
+def test_all_errors_are_reported_together_sorted(tmp_path: Path) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    for case in CASES:
+        if case["name"] in ("missing topic", "wrong type", "unknown key with a near miss"):
+            apply(root, case)
+    done = handbook("check", cwd=root)
+    assert done.returncode == 1
+    assert done.stderr.startswith("3 errors in the content; nothing was written.")
+    # validation errors stop before cross-references are checked; the three file errors:
+    lines = [line for line in done.stderr.splitlines() if line.startswith("content/")]
+    assert [line.split(":")[0] for line in lines] == sorted(line.split(":")[0] for line in lines)
+
+
+def test_mkdocs_front_end_reports_without_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    apply(root, next(c for c in CASES if c["name"] == "impossible date"))
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "February has 28 days in 2027" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("breakage", ["content", "template", "mkdocs"])
+def test_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path: Path,
+                                                                  breakage: str) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    assert handbook("build", cwd=root).returncode == 0
+    before = snapshot(root / "site")
+    if breakage == "content":
+        apply(root, next(c for c in CASES if c["name"] == "missing topic"))
+    elif breakage == "template":
+        apply(root, next(c for c in CASES if c["name"] == "template runtime error"))
+    else:  # valid content, but a page links to a page that does not exist: strict MkDocs fails
+        target = root / "templates/topic.md.j2"
+        target.write_text(target.read_text() + "\n[gone](missing-page.md)\n")
+    done = handbook("build", cwd=root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert snapshot(root / "site") == before
+    assert not list(root.glob(".site-*")), "no temporary folder may be left behind"
+
+
+def test_check_and_failed_build_leave_no_generated_pages_half_written(tmp_path: Path) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    assert handbook("build", cwd=root).returncode == 0
+    docs_before = snapshot(root / "build/docs")
+    apply(root, next(c for c in CASES if c["name"] == "duplicate pair"))
+    assert handbook("build", cwd=root).returncode == 1
+    assert snapshot(root / "build/docs") == docs_before
+    shutil.rmtree(root / "site")
