@@ -8,6 +8,7 @@ description: it feeds the JSON Schema that editors use to complete and check YAM
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,27 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 class MarkdownText(str):
     """A prose field whose Markdown is rendered (after raw HTML is neutralised)."""
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)", re.M)
+
+
+def is_unsafe_target(target: str) -> bool:
+    """True for javascript:, data: and any scheme but http(s) and mailto, however disguised
+    with entities, case or control characters."""
+    decoded = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", decoded)
+    return bool(scheme and scheme.group(1) not in SAFE_SCHEMES)
+
+
+def _safe_markdown(value: str) -> MarkdownText:
+    for match in LINK_TARGET.finditer(value):
+        target = match.group(2) if match.group(1) is not None else match.group(4)
+        if is_unsafe_target(target):
+            raise ValueError(f"links may only point to http(s):// or mailto: addresses, "
+                             f"not {target[:40]!r}")
+    return MarkdownText(value)
 
 
 def _single_line(value: str) -> str:
@@ -64,7 +86,7 @@ Slug = Annotated[
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),
                  AfterValidator(_single_line)]
-Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(MarkdownText)]
+Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_url)]
 Email = Annotated[
     str,

@@ -19,7 +19,7 @@ import jinja2
 import yaml
 
 from .errors import ContentError, HandbookError, relative
-from .models import MarkdownText
+from .models import LINK_TARGET, MarkdownText, is_unsafe_target
 from .views import Link, PageSpec
 
 
@@ -28,8 +28,6 @@ class Raw(str):
 
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>&])")
-SAFE_SCHEMES = ("http", "https", "mailto")
-LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)", re.M)
 
 
 def escape_text(value: str) -> str:
@@ -47,11 +45,8 @@ def escape_text(value: str) -> str:
 
 
 def _safe_target(target: str) -> str:
-    decoded = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", decoded)
-    if scheme and scheme.group(1) not in SAFE_SCHEMES:
-        return "#unsafe-link-removed"
-    return target
+    # Validation already rejects these; this is the second line of defence.
+    return "#" if is_unsafe_target(target) else target
 
 
 def sanitize_markdown(value: str) -> str:
