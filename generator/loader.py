@@ -108,6 +108,13 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, Mark]]:
             hint="check indentation, and quote values that contain ': ' or start with a "
                  "special character such as '*', '&', '!', '{' or '['",
         )]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control
+        before = text[: max(exc.position, 0)]
+        raise HandbookError([ContentError(
+            file, f"character {exc.character!r} is not allowed in YAML",
+            before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1,
+            hint="delete it; it often comes from copying out of a spreadsheet or PDF",
+        )]) from None
     except _DuplicateKey as dup:
         line, column = _mark(dup.node)
         raise HandbookError([ContentError(

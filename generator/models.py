@@ -8,10 +8,12 @@ description: it feeds the JSON Schema that editors use to complete and check YAM
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import html
 import re
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -60,14 +62,26 @@ def _is_url(value: str) -> str:
     return value
 
 
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def _is_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {value!r}; use an IANA name such as Europe/London"
-        ) from None
+    if value not in _zones():  # never hand a user string to the file system (ZoneInfo would)
+        close = difflib.get_close_matches(value, sorted(_zones()), n=1)
+        tip = f"; did you mean {close[0]!r}?" if close else "; use a name such as Europe/London"
+        raise ValueError(f"unknown time zone {value!r}{tip}")
     return value
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not 2000 <= value.year <= 2199:
+        raise ValueError(f"{value.isoformat()} is outside the years 2000 to 2199; check the year")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_plausible)]
 
 
 def _is_cadence(value: str) -> str:
@@ -260,8 +274,8 @@ class Pair(Model):
 
 
 class Blackout(Model):
-    start: dt.date = Field(description="First blocked day, e.g. 2027-07-19.")
-    end: dt.date | None = Field(None, description="Last blocked day; omit for a single day.")
+    start: Day = Field(description="First blocked day, e.g. 2027-07-19.")
+    end: Day | None = Field(None, description="Last blocked day; omit for a single day.")
     reason: Text = Field(description="Why, shown on moved meetings, e.g. 'Summer break'.")
 
     @model_validator(mode="after")
@@ -279,7 +293,7 @@ class HolidayCalendar(Model):
 
 
 class Schedule(Model):
-    start: dt.date = Field(description="The first meeting is the first date on or after this.")
+    start: Day = Field(description="The first meeting is the first date on or after this.")
     cadence: Annotated[str, AfterValidator(_is_cadence)] = Field(
         description="'weekly', 'every 2 weeks' (any N) or 'monthly'."
     )
@@ -301,7 +315,7 @@ class Schedule(Model):
         description="A meeting on a holiday or blackout moves to the next working day, "
         "or is skipped and the cohort runs one slot longer.",
     )
-    end_by: dt.date | None = Field(None, description="Optional: the last meeting must be by then.")
+    end_by: Day | None = Field(None, description="Optional: the last meeting must be by then.")
 
     @model_validator(mode="after")
     def _rule_complete(self) -> Schedule:
