@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .errors import HandbookError
+from . import importer, scaffold
+from .errors import HandbookError, relative
 from .mkdocs_plugin import SKIP_ENV
 from .pipeline import Project, generate, prepare
+from .schema import write_schemas
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            default=Path("."), show_default=True,
@@ -72,3 +76,91 @@ def serve(root: Path, dev_addr: str) -> None:
     """Preview with live reload: edits under content/ or templates/ rebuild the site."""
     os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr,
                               "-f", str(Path(root) / "mkdocs.yml")])
+
+
+# --- authoring helpers: thin commands over scaffold, importer and schema --------------------
+
+
+@main.group()
+def new() -> None:
+    """Start a program or cohort from a complete, commented file that passes `check`."""
+
+
+@new.command("program")
+@root_option
+@click.argument("ident", metavar="ID")
+def new_program_command(root: Path, ident: str) -> None:
+    """Write content/programs/ID/program.yml (ID: lowercase letters, digits, hyphens)."""
+    try:
+        written = scaffold.new_program(root, ident)
+    except HandbookError as error:
+        _fail(error)
+    click.echo(f"Wrote {written}: a complete example program. Edit it, then run "
+               "`handbook check`.")
+
+
+@new.command("cohort")
+@root_option
+@click.argument("program")
+@click.argument("ident", metavar="ID")
+def new_cohort_command(root: Path, program: str, ident: str) -> None:
+    """Write content/programs/PROGRAM/cohorts/ID.yml for an existing program."""
+    try:
+        written = scaffold.new_cohort(root, program, ident)
+    except HandbookError as error:
+        _fail(error)
+    click.echo(f"Wrote {written}: a complete example cohort. Set its dates and coordinator, "
+               f"import the pairs with `handbook import-pairs {program} {ident} FILE`, then "
+               "run `handbook check`.")
+
+
+def _column_option(name: str, example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(f"--{name.replace('_', '-')}-column", name, metavar="HEADER",
+                        help=f"Header of the {name.replace('_', ' ')} column, e.g. {example!r} "
+                             "(default: recognised by its header).")
+
+
+@main.command("import-pairs")
+@root_option
+@click.argument("program")
+@click.argument("cohort")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@_column_option("mentor", "Senior colleague")
+@_column_option("mentee", "Junior colleague")
+@_column_option("department", "Cost centre")
+@_column_option("mentor_email", "Senior e-mail")
+@_column_option("mentee_email", "Junior e-mail")
+@click.option("--append", is_flag=True,
+              help="Add to the cohort's pairs, skipping pairs already there, instead of "
+                   "replacing them.")
+def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Path,
+                         append: bool, **columns: str | None) -> None:
+    """Read mentor-mentee pairs from a .csv or .xlsx export into a cohort file.
+
+    Columns are found by their headers (Mentor, Mentee, Department, Mentor email, Mentee
+    email and common variants); rows that cannot be used are reported and skipped.
+    """
+    try:
+        result = importer.import_pairs(root, program, cohort, spreadsheet, str(spreadsheet),
+                                       columns, append=append)
+    except HandbookError as error:
+        _fail(error)
+    for problem in result.skipped:
+        click.echo(problem.format(), err=True)
+    plural = "s" if result.imported != 1 else ""
+    skipped = len(result.skipped)
+    click.echo(f"{result.imported} pair{plural} imported, {skipped} row"
+               f"{'s' if skipped != 1 else ''} skipped.")
+    before = (f"added to the {result.kept} pairs already there" if append
+              else f"replaced the {result.replaced} pairs that were there")
+    click.echo(f"Wrote {result.cohort_file} ({before}). Run `handbook check` next.")
+
+
+@main.command()
+@root_option
+def schema(root: Path) -> None:
+    """Write schemas/<kind>.schema.json (JSON Schema) for editors, from the content models."""
+    written = write_schemas(root)
+    names = ", ".join(p.name for p in written)
+    click.echo(f"Wrote {len(written)} JSON Schemas to {relative(written[0].parent, root)}/: "
+               f"{names}.")

@@ -70,7 +70,7 @@ def _mark(node: yaml.Node) -> Mark:
 def _build(node: yaml.Node, path: Path_, marks: dict[Path_, Mark]) -> Any:
     marks[path] = _mark(node)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if node.style in (None, "") and node.value in NULLS:  # plain: libyaml says ""
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -77,6 +77,9 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
         "program_link": Link(program.title, f"{program_dir(pid)}/index.md"),
         "cohort_link": Link(cohort.title, f"{cohort_dir(pid, cid)}/index.md"),
         "public": library.site.privacy == "public",
+        # A public edition names the program office, not the people running the cohort.
+        "contact": library.site.contact if library.site.privacy == "public"
+        else cohort.coordinator,
         "rows": [{"number": m.number, "day": format_day(m.start),
                   "link": Link(m.session.title, meeting_path(pid, cid, m.number, m.session.id)),
                   "time": format_time_range(m.start, m.end),

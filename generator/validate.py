@@ -114,6 +114,9 @@ def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
         key = str(loc[-1])
         known = _model_fields_at(model, loc[:-1])
         return f"unknown key {key!r}", did_you_mean(key, known, "keys")
+    if value is None and kind.endswith("_type"):
+        return (f"{loc[-1]!r} has no value",
+                "write a value after the colon, or delete the line if the key is optional")
     if kind == "missing":
         return f"required key {loc[-1]!r} is missing", f"add `{loc[-1]}:` here"
     if kind.startswith("date"):

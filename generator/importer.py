@@ -1,0 +1,410 @@
+"""`handbook import-pairs`: mentor-mentee pairs from an HR spreadsheet into a cohort file.
+
+Why: pairs arrive as a spreadsheet export, and retyping forty names into YAML invites typos. The
+import matches columns by their headers the way HR names them, keeps every good row, reports
+each row it cannot use by its spreadsheet row number (so it can be fixed at the source), and
+edits the cohort file with ruamel.yaml's round-trip mode so the author's comments, key order and
+quoting survive; only the pairs list changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.tokens import CommentToken
+
+from .errors import ContentError, HandbookError, did_you_mean, relative
+from .loader import YAML_SUFFIXES, discover, parse_yaml
+from .models import Pair
+
+FIELDS = ("mentor", "mentee", "department", "mentor_email", "mentee_email")
+REQUIRED = ("mentor", "mentee")
+# Header spellings seen in HR exports, compared lowercased with everything but letters and
+# digits removed: "Mentor e-mail", "mentor_email" and "Mentor Email" all become "mentoremail".
+HEADERS: dict[str, set[str]] = {
+    "mentor": {"mentor", "mentorname", "mentorfullname", "mentorsname", "nameofmentor",
+               "mentorsfullname"},
+    "mentee": {"mentee", "menteename", "menteefullname", "menteesname", "nameofmentee",
+               "menteesfullname"},
+    "department": {"department", "departments", "dept", "depts", "departmentname", "deptname",
+                   "team", "division", "businessunit"},
+    "mentor_email": {"mentoremail", "mentoremailaddress", "mentormail", "mentorsemail",
+                     "mentorworkemail", "emailmentor", "mentormailaddress"},
+    "mentee_email": {"menteeemail", "menteeemailaddress", "menteemail", "menteesemail",
+                     "menteeworkemail", "emailmentee", "menteemailaddress"},
+}
+IN_FILE = "the cohort file"
+LABEL = {"mentor": "mentor", "mentee": "mentee", "department": "department",
+         "mentor_email": "mentor's email", "mentee_email": "mentee's email"}
+
+
+@dataclass
+class ImportResult:
+    """What happened, for the summary line."""
+
+    cohort_file: str
+    imported: int
+    skipped: list[ContentError] = field(default_factory=list)
+    replaced: int = 0  # pairs that were in the file before a replace
+    kept: int = 0  # pairs that were in the file before an append
+
+
+def compact(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.casefold())
+
+
+# --- reading spreadsheets ------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet cell as text: numbers without a spurious .0, empty cells as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def read_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) for every row, the header included."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise HandbookError([ContentError(shown, "the spreadsheet does not exist",
+                                          hint="check the path and the file name")])
+    if suffix == ".csv":
+        return _csv_rows(path, shown)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path, shown)
+    raise HandbookError([ContentError(
+        shown, f"cannot read {suffix or 'files without an extension'}",
+        hint="save the spreadsheet as .xlsx or as CSV UTF-8 (.csv)",
+    )])
+
+
+def _csv_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as exc:
+        raise HandbookError([ContentError(
+            shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            hint="in Excel, save as 'CSV UTF-8 (Comma delimited)'",
+        )]) from None
+    first = text.split("\n", 1)[0]
+    # Excel writes ';' where the decimal separator is a comma; tabs come from copy and paste.
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [[_cell(c) for c in row] for row in reader]
+    except csv.Error as exc:
+        raise HandbookError([ContentError(shown, f"not a readable CSV file: {exc}",
+                                          line=reader.line_num)]) from None
+    return iter(list(enumerate(rows, start=1)))
+
+
+def _xlsx_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # imported here: only this command needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise HandbookError([ContentError(
+            shown, f"not a readable .xlsx workbook ({exc})",
+            hint="open it in Excel and save it again as .xlsx, or export it as CSV UTF-8",
+        )]) from None
+    try:
+        sheet = book.worksheets[0]  # the first sheet, whichever was active when saved
+        rows = [[_cell(c) for c in row]
+                for row in sheet.iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+    return iter(list(enumerate(rows, start=1)))
+
+
+# --- columns -------------------------------------------------------------------------------
+
+
+def find_columns(header: list[str], explicit: dict[str, str | None],
+                 shown: str, header_row: int) -> dict[str, int]:
+    """Column index per field: named explicitly by a flag, or recognised by its header."""
+    found: dict[str, int] = {}
+    errors: list[ContentError] = []
+    compacted = [compact(h) for h in header]
+    listing = ", ".join(repr(h) for h in header if h) or "none"
+    for name in FIELDS:
+        wanted = explicit.get(name)
+        if wanted:
+            matches = [i for i, h in enumerate(compacted) if h == compact(wanted)]
+            if not matches:
+                errors.append(ContentError(
+                    shown, f"row {header_row}: there is no column {wanted!r}",
+                    hint=f"the header row has {listing}",
+                ))
+                continue
+        else:
+            matches = [i for i, h in enumerate(compacted) if h in HEADERS[name]]
+        if len(matches) > 1:
+            names = " and ".join(repr(header[i]) for i in matches)
+            errors.append(ContentError(
+                shown, f"row {header_row}: both {names} look like the {LABEL[name]} column",
+                hint=f"name the one to use with --{name.replace('_', '-')}-column",
+            ))
+        elif matches:
+            found[name] = matches[0]
+        elif name in REQUIRED:
+            errors.append(ContentError(
+                shown, f"row {header_row}: no {name} column found",
+                hint=f"the header row has {listing}; name the {name} column with "
+                     f"--{name}-column, e.g. --{name}-column \"{name.title()} name\"",
+            ))
+    if errors:
+        raise HandbookError(errors)
+    return found
+
+
+# --- rows to pairs -------------------------------------------------------------------------
+
+
+def rows_to_pairs(rows: Iterator[tuple[int, list[str]]], explicit: dict[str, str | None],
+                  shown: str, existing: list[dict[str, Any]]
+                  ) -> tuple[list[dict[str, str]], list[ContentError]]:
+    """The usable pairs, and one located problem per row that cannot be used.
+
+    `existing` pairs count as already taken, so an append never adds a pair twice.
+    """
+    header_row, header = next(((n, r) for n, r in rows if any(r)), (0, []))
+    if not header:
+        raise HandbookError([ContentError(shown, "the spreadsheet is empty",
+                                          hint="export it with a header row, then one row per "
+                                               "pair")])
+    columns = find_columns(header, explicit, shown, header_row)
+    seen: dict[tuple[str, str], str] = {
+        _key(p): IN_FILE for p in existing if p.get("mentor") and p.get("mentee")
+    }
+    pairs: list[dict[str, str]] = []
+    problems: list[ContentError] = []
+    any_row = False
+    for number, cells in rows:
+        if not any(cells):
+            continue  # blank lines at the end of an export are not mistakes
+        any_row = True
+        values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        values = {name: value for name, value in values.items() if value}
+        problem = _row_problem(values, header, columns)
+        if problem is None:
+            key = _key(values)
+            if key in seen and seen[key] == IN_FILE:
+                problem = (f"the pair {values['mentor']} / {values['mentee']} is already in "
+                           "the cohort file", "--append skips pairs that are already there")
+            elif key in seen:
+                problem = (f"the pair {values['mentor']} / {values['mentee']} is a duplicate "
+                           f"of {seen[key]}", "delete one of the two rows")
+            else:
+                seen[key] = f"row {number}"
+                pairs.append(values)
+                continue
+        message, hint = problem
+        problems.append(ContentError(shown, f"row {number}: {message}", hint=hint))
+    if not any_row:
+        raise HandbookError([ContentError(shown, f"there are no rows below the header (row "
+                                          f"{header_row})", hint="add one row per pair")])
+    return pairs, problems
+
+
+def _key(pair: dict[str, Any]) -> tuple[str, str]:
+    """Pairs are the same whatever the case, as `handbook check` sees them."""
+    return (" ".join(str(pair["mentor"]).split()).casefold(),
+            " ".join(str(pair["mentee"]).split()).casefold())
+
+
+def _row_problem(values: dict[str, str], header: list[str],
+                 columns: dict[str, int]) -> tuple[str, str] | None:
+    """Why a row cannot become a pair (message, hint), or None if it can."""
+    for name in REQUIRED:
+        if name not in values:
+            return (f"the {name} is missing (column {header[columns[name]]!r} is empty)",
+                    f"fill in the {name}'s name, or delete the row")
+    if _key(values)[0] == _key(values)[1]:
+        return (f"{values['mentor']} is both mentor and mentee",
+                "each pair needs two different people")
+    try:
+        Pair.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        name = str(error["loc"][0])
+        if name.endswith("_email"):
+            return (f"{values[name]!r} in column {header[columns[name]]!r} is not an email "
+                    "address", "write it like name@example.com, or leave the cell empty")
+        return (f"column {header[columns[name]]!r}: {error['msg']}", "")
+    return None
+
+
+# --- the cohort file -----------------------------------------------------------------------
+
+
+def cohort_path(root: Path, program: str, cohort: str) -> Path:
+    """The cohort's file, or a clear error naming what exists."""
+    content = root / "content"
+    program_dir = content / "programs" / program
+    found = discover(content)
+    if not any(k == "program" and i == program for k, i, _, _ in found):
+        known = [i for k, i, _, _ in found if k == "program"]
+        raise HandbookError([ContentError(
+            relative(program_dir / "program.yml", root), f"there is no program {program!r}",
+            hint=did_you_mean(program, known, "programs"),
+        )])
+    for suffix in YAML_SUFFIXES:
+        path = program_dir / "cohorts" / f"{cohort}{suffix}"
+        if path.is_file():
+            return path
+    known = [i for k, i, _, p in found if k == "cohort" and p == program]
+    hint = did_you_mean(cohort, known, "cohorts")
+    raise HandbookError([ContentError(
+        relative(program_dir / "cohorts" / f"{cohort}.yml", root),
+        f"there is no cohort {cohort!r} in program {program!r}",
+        hint=f"{hint}; create it first with `handbook new cohort {program} {cohort}`",
+    )])
+
+
+def _yaml(text: str) -> YAML:
+    """A round-trip YAML that writes back what it read: quotes, long lines, indentation."""
+    yaml = YAML()  # round-trip: comments and key order are kept
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line the author wrote on one line
+    yaml.allow_unicode = True
+    indented = re.search(r"^ +- ", text, re.M) or not re.search(r"^- ", text, re.M)
+    if indented:
+        yaml.indent(mapping=2, sequence=4, offset=2)  # "  - mentor:", as the shipped files
+    else:
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    return yaml
+
+
+def _detach(entry: list[Any] | None, position: int) -> str | None:
+    """Split the comment at entry[position]: keep its end-of-line part, return the lines after.
+
+    None if there is no comment there.
+    """
+    token = entry[position] if entry and len(entry) > position else None
+    if not isinstance(token, CommentToken):
+        return None
+    head, _, tail = token.value.partition("\n")
+    if head.strip():
+        token.value = head + "\n"
+    else:
+        entry[position] = None  # type: ignore[index]
+    return tail
+
+
+def _take_tail(node: Any) -> str:
+    """Detach the comment lines that follow a collection's last item and return them.
+
+    ruamel.yaml hangs the comments after a list on its deepest last value; they belong after the
+    list (often they introduce the next key), so they must move when the items change.
+    """
+    while isinstance(node, CommentedSeq | CommentedMap) and len(node):
+        if isinstance(node, CommentedSeq):
+            key: Any = len(node) - 1
+            position = 0
+        else:
+            key = list(node)[-1]
+            position = 2
+        tail = _detach(node.ca.items.get(key), position)
+        if tail is not None:
+            return tail
+        node = node[key]
+    return ""
+
+
+def _put_tail(seq: CommentedSeq, tail: str) -> None:
+    """Hang comment lines taken by `_take_tail` after the new last item."""
+    if not tail.strip() or not len(seq):
+        return
+    last = seq[-1]
+    token = CommentToken("\n" + tail, CommentMark(0), None)
+    if isinstance(last, CommentedMap) and not last.fa.flow_style():
+        last.ca.items[list(last)[-1]] = [None, None, token, None]
+    else:
+        seq.ca.items[len(seq) - 1] = [token, None, None, None]
+
+
+def _new_item(values: dict[str, str], flow: bool) -> CommentedMap:
+    item = CommentedMap((name, values[name]) for name in FIELDS if name in values)
+    if flow:
+        item.fa.set_flow_style()
+    return item
+
+
+def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown: str,
+                 explicit: dict[str, str | None], append: bool = False) -> ImportResult:
+    """Read the spreadsheet, then replace (or extend) the cohort's pairs; write if any is good."""
+    path = cohort_path(root, program, cohort)
+    shown = relative(path, root)
+    text = path.read_text(encoding="utf-8")
+    plain, _ = parse_yaml(text, shown)  # syntax errors and duplicate keys, located as `check`
+    if not isinstance(plain, dict):
+        raise HandbookError([ContentError(shown, "expected a group of keys at the top of the "
+                                          "file", 1, 1, hint="see the example in README.md")])
+    old = plain.get("pairs") or []
+    if not isinstance(old, list):
+        raise HandbookError([ContentError(shown, "pairs is not a list", field="pairs",
+                                          hint="fix the file by hand, then import again")])
+    old_pairs = [p for p in old if isinstance(p, dict)]
+
+    pairs, problems = rows_to_pairs(read_rows(sheet, sheet_shown), explicit, sheet_shown,
+                                    old_pairs if append else [])
+    if not pairs:
+        raise HandbookError([*problems, ContentError(
+            sheet_shown, "no row could be used", hint=f"{shown} was left as it was")])
+
+    yaml = _yaml(text)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:  # parse_yaml accepted it, so this is unlikely
+        raise HandbookError([ContentError(shown, f"cannot edit this YAML: {exc}")]) from None
+    current = data.get("pairs")
+    keep = isinstance(current, CommentedSeq) and append and len(current)
+    seq: CommentedSeq = current if keep else CommentedSeq()
+    if isinstance(current, CommentedSeq) and len(current):
+        tail = _take_tail(current)
+    else:  # `pairs: []  # none yet`: the comments hang on the key
+        tail = _detach(data.ca.items.get("pairs"), 2) or ""
+    flow = bool(keep) and isinstance(seq[-1], CommentedMap) and bool(seq[-1].fa.flow_style())
+    seq.extend(_new_item(values, flow) for values in pairs)
+    _put_tail(seq, tail)
+    data["pairs"] = seq
+
+    out = io.StringIO()
+    yaml.dump(data, out)
+    new_text = out.getvalue()
+    check, _ = parse_yaml(new_text, shown)  # never write a file `check` could not read
+    assert len(check["pairs"]) == len(pairs) + (len(old) if append else 0), "lost a pair"
+    _replace(path, new_text)
+    return ImportResult(shown, len(pairs), problems,
+                        replaced=0 if append else len(old_pairs),
+                        kept=len(old_pairs) if append else 0)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write atomically: an interrupted import leaves the old file, never half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
