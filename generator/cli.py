@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def check(root: Path) -> None:
         result = prepare(Project.at(root))
     except HandbookError as error:
         _fail(error)
-    click.echo(f"Content is valid: {result.summary()}.")
+    click.echo(f"Content is valid: {result.summary(result.seconds)}.")
 
 
 @main.command()
@@ -53,20 +54,33 @@ def check(root: Path) -> None:
               help="Treat MkDocs warnings (broken links, missing pages) as errors.")
 def build(root: Path, strict: bool) -> None:
     """Generate the pages, then build the site into site/ (the old site stays on failure)."""
+    started = time.perf_counter()
+    click.echo("Generating pages from content/ ...", err=True)
     try:
         result = generate(Project.at(root))
     except HandbookError as error:
         _fail(error)
+    report = result.report
+    assert report is not None
+    click.echo(f"  {len(result.outputs)} files: {len(report.written)} written, "
+               f"{len(report.removed)} removed, {report.unchanged} unchanged "
+               f"({result.seconds:.1f} s)", err=True)
+    click.echo("Building site/ with MkDocs ...", err=True)
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(Path(root) / "mkdocs.yml")]
     if strict:
         command.append("--strict")
     env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(command, env=env, check=False)
-    if done.returncode != 0:
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as mkdocs:
+        assert mkdocs.stdout is not None
+        for line in mkdocs.stdout:  # pass on warnings and errors, not MkDocs' chatter
+            if line.strip() and not line.startswith("INFO"):
+                click.echo(line.rstrip(), err=True)
+    if mkdocs.returncode != 0:
         click.echo("MkDocs failed; the previous site/ is unchanged.", err=True)
         sys.exit(1)
-    click.echo(f"Built site/: {result.summary()} (generator stage).")
+    click.echo(f"Built site/: {result.summary(time.perf_counter() - started)}.")
 
 
 @main.command()

@@ -30,8 +30,13 @@ class HandbookConfig(Config):
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
+    # `mkdocs serve` makes new plugin instances for each rebuild without calling on_startup.
+    command: str | None = None
+    final_site: Path | None = None
+    new_site: Path | None = None
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command, self.final_site, self.new_site = command, None, None
+        self.command = command
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).parent
@@ -49,7 +54,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra["handbook"] = site  # the footer partial shows the contact from site.yml
         # MkDocs stamps the sitemap with the build date; take it from the content instead.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
-        if getattr(self, "command", None) == "build":
+        if self.command == "build":
             # Build beside the live site and swap at the end: a failed build keeps the old one.
             self.final_site = Path(config.site_dir)
             self.final_site.parent.mkdir(parents=True, exist_ok=True)

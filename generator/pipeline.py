@@ -45,10 +45,11 @@ class Result:
     report: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
-    def summary(self) -> str:
+    def summary(self, seconds: float) -> str:
+        """The one line a build ends with: what was built and how long it all took."""
         c = self.plan.counts
         return (f"{c['programs']} programs, {c['cohorts']} cohorts, {c['meetings']} meetings, "
-                f"{c['pages']} pages in {self.seconds:.1f} s")
+                f"{c['pages']} pages in {seconds:.1f} s")
 
 
 def prepare(project: Project) -> Result:

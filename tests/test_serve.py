@@ -1,0 +1,80 @@
+"""Preview: an edit regenerates only what depends on it, and `mkdocs serve` picks it up."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import FIXTURES, make_project
+
+from generator.pipeline import Project, generate
+
+
+def test_editing_one_cohort_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    project = Project.at(root)
+    generate(project)
+    docs = root / "build/docs"
+    before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    cohort = root / "content/programs/reverse-mentoring/cohorts/2027-spring-london.yml"
+    text = cohort.read_text("utf-8")
+    name = text.split("mentor: ", 1)[1].split("\n", 1)[0]
+    cohort.write_text(text.replace(name, "Renamed Person"), "utf-8")
+    time.sleep(0.01)
+    report = generate(project).report
+    assert report is not None
+    base = "programs/reverse-mentoring/2027-spring-london/"
+    assert sorted(report.written) == [base + "index.md", base + "pack-coordinator.md",
+                                      base + "print.md"]
+    assert report.removed == ()
+    after = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    touched = {p.relative_to(docs).as_posix() for p in after if after[p] != before.get(p)}
+    assert touched == set(report.written)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, text: str, timeout: float = 60) -> float:
+    """Seconds until `url` serves a page containing `text`."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8"):
+                    return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r} within {timeout} s")
+
+
+def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = f"http://127.0.0.1:{port}/programs/pilot/first/"
+        wait_for(page, "First cohort")
+        cohort = root / "content/programs/pilot/cohorts/first.yml"
+        cohort.write_text(cohort.read_text().replace("title: First cohort",
+                                                     "title: Renamed cohort"))
+        wait_for(page, "Renamed cohort")
+        template = root / "templates/cohort.md.j2"
+        template.write_text(template.read_text().replace("## Meeting schedule",
+                                                         "## Dates of every meeting"))
+        wait_for(page, "Dates of every meeting")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
