@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from ruamel.yaml.tokens import CommentToken
 from .errors import ContentError, HandbookError, did_you_mean, relative
 from .loader import YAML_SUFFIXES, discover, parse_yaml
 from .models import Pair
+from .write import atomic_write
 
 FIELDS = ("mentor", "mentee", "department", "mentor_email", "mentee_email")
 REQUIRED = ("mentor", "mentee")
@@ -392,19 +391,7 @@ def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown
     new_text = out.getvalue()
     check, _ = parse_yaml(new_text, shown)  # never write a file `check` could not read
     assert len(check["pairs"]) == len(pairs) + (len(old) if append else 0), "lost a pair"
-    _replace(path, new_text)
+    atomic_write(path, new_text.encode("utf-8"))  # an interrupted import leaves the old file
     return ImportResult(shown, len(pairs), problems,
                         replaced=0 if append else len(old_pairs),
                         kept=len(old_pairs) if append else 0)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write atomically: an interrupted import leaves the old file, never half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

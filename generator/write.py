@@ -34,7 +34,8 @@ def collect_outputs(pages: dict[str, str], files: dict[str, bytes]) -> dict[str,
 
 def atomic_write(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    # '.tmp' suffix: a leftover from a crash can never pass for a content or page file.
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
