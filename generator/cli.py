@@ -87,9 +87,14 @@ def build(root: Path, strict: bool) -> None:
 @root_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(root: Path, dev_addr: str) -> None:
-    """Preview with live reload: edits under content/ or templates/ rebuild the site."""
-    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr,
-                              "-f", str(Path(root) / "mkdocs.yml")])
+    """Preview with live reload: edits under content/ or templates/ rebuild the site.
+
+    Runs `mkdocs serve --dirty`: MkDocs rebuilds only pages whose generated file changed (the
+    generator leaves unchanged files alone), and the plugin marks every page changed when the
+    navigation changes, so sidebars never go stale.
+    """
+    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty",
+                              "--dev-addr", dev_addr, "-f", str(Path(root) / "mkdocs.yml")])
 
 
 # --- authoring helpers: thin commands over scaffold, importer and schema --------------------

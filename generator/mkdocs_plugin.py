@@ -22,6 +22,9 @@ from .errors import HandbookError
 from .pipeline import NAV_FILE, Project, generate
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
+# Navigation and site settings of the previous build, per docs folder. Module-level because
+# `mkdocs serve` may make new plugin instances for each rebuild.
+_PREVIOUS_SHAPE: dict[str, str] = {}
 
 
 class HandbookConfig(Config):
@@ -35,8 +38,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     final_site: Path | None = None
     new_site: Path | None = None
 
+    dirty = False
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        type(self).command, type(self).dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).parent
@@ -47,7 +52,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 generate(project)
             except HandbookError as error:
                 raise PluginError(error.report()) from None
-        generated = yaml.safe_load((project.docs / NAV_FILE).read_text("utf-8"))
+        shape = (project.docs / NAV_FILE).read_text("utf-8")
+        if self.dirty and _PREVIOUS_SHAPE.get(str(project.docs), shape) != shape:
+            # A dirty build rebuilds only pages whose files changed; a new nav or title must
+            # reach every page's sidebar, so mark every page changed.
+            for page in project.docs.rglob("*.md"):
+                page.touch()
+        _PREVIOUS_SHAPE[str(project.docs)] = shape
+        generated = yaml.safe_load(shape)
         config.nav = generated["nav"]
         site = generated["site"]
         config.site_name = site["title"]

@@ -125,7 +125,7 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
     pages = [
         PageSpec(f"{base}/index.md", "cohort.md.j2", cohort.title, facts, source, depends),
         PageSpec(f"{base}/print.md", "cohort_print.md.j2", f"{cohort.title}: all agendas",
-                 {**facts, "agendas": agendas}, source, depends, search_boost=0.2),
+                 {**facts, "agendas": agendas}, source, depends, search_exclude=True),
     ]
     for agenda in agendas:
         pages.append(PageSpec(
@@ -136,5 +136,5 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
         pages.append(PageSpec(
             f"{base}/pack-{audience}.md", "pack.md.j2",
             f"{cohort.title}: {PACK_TITLES[audience].lower()}",
-            _pack(library, pid, audience, facts, agendas), source, depends, search_boost=0.2))
+            _pack(library, pid, audience, facts, agendas), source, depends, search_exclude=True))
     return pages

@@ -114,7 +114,9 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
 def front_matter(page: PageSpec) -> str:
     # MkDocs shows the title as HTML, so it is stored escaped.
     meta: dict[str, object] = {"title": html.escape(page.title, quote=False)}
-    if page.search_boost is not None:
+    if page.search_exclude:
+        meta["search"] = {"exclude": True}
+    elif page.search_boost is not None:
         meta["search"] = {"boost": page.search_boost}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
 

@@ -35,6 +35,7 @@ class PageSpec:
     # Listing pages repeat the summaries of the pages they list; demoting them in search
     # lets the page a reader wants come first.
     search_boost: float | None = None
+    search_exclude: bool = False  # copies of other pages (print, packs) stay out of search
 
 
 def program_dir(pid: str) -> str:

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, make_project
 
 from generator.pipeline import Project, generate
@@ -57,11 +58,14 @@ def wait_for(url: str, text: str, timeout: float = 60) -> float:
     raise AssertionError(f"{url} never showed {text!r} within {timeout} s")
 
 
-def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["full", "dirty"])
+def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path,
+                                                                 mode: str) -> None:
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
+         *(["--dirty"] if mode == "dirty" else [])],
         cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -71,6 +75,10 @@ def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path) 
         cohort.write_text(cohort.read_text().replace("title: First cohort",
                                                      "title: Renamed cohort"))
         wait_for(page, "Renamed cohort")
+        # The title is in the navigation: a page that did not change shows it too.
+        wait_for(f"http://127.0.0.1:{port}/topics/tooling/", "Renamed cohort")
+        wait_for(f"http://127.0.0.1:{port}/programs/pilot/curriculum-mentor/",
+                 "Renamed cohort")
         template = root / "templates/cohort.md.j2"
         template.write_text(template.read_text().replace("## Meeting schedule",
                                                          "## Dates of every meeting"))
