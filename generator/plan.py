@@ -117,8 +117,7 @@ def _program_pages(library: Library, pid: str, program: Program,
                      "last": format_day(schedules[(pid, cid)].meetings[-1].start),
                      "format": c.format} for cid, c in cohorts],
     }
-    pages = [PageSpec(f"{base}/index.md", "program.md.j2", program.title, context, source,
-                      (source,))]
+    pages = [PageSpec(f"{base}/index.md", "program.md.j2", program.title, context, source)]
     for audience in AUDIENCES:
         ids = getattr(program.curricula, audience)
         if not ids:
@@ -132,8 +131,7 @@ def _program_pages(library: Library, pid: str, program: Program,
             {"program": program, "program_link": Link(program.title, f"{base}/index.md"),
              "audience": audience, "role": role, "modules": modules,
              "total_minutes": sum(m["module"].minutes for m in modules)},
-            source, (source, *(library.source("module", m).file for m in ids)),
-            search_boost=0.5,
+            source, search_boost=0.5,
         ))
     return pages
 
@@ -143,7 +141,6 @@ def _library_pages(library: Library, usage: dict[tuple[str, str], _Usage]) -> li
     kinds = (("topic", library.topics, topic_path, "topic.md.j2"),
              ("challenge", library.challenges, playbook_path, "challenge.md.j2"),
              ("module", library.modules, module_path, "module.md.j2"))
-    every_program = tuple(library.source("program", p).file for p in library.programs)
     for kind, items, path_of, template in kinds:
         for ident, item in sorted(items.items()):
             use = usage.get((kind, ident), _Usage())
@@ -152,7 +149,7 @@ def _library_pages(library: Library, usage: dict[tuple[str, str], _Usage]) -> li
                 "item": item, "programs": list(use.programs.values()),
                 "sessions": use.sessions,
                 "audiences": {use.programs[p].title: a for p, a in use.audiences.items()},
-            }, source, (source, *every_program)))
+            }, source))
     return pages
 
 
@@ -165,26 +162,25 @@ def _index_pages(library: Library) -> list[PageSpec]:
     def listing(items: dict[str, Any], path_of: Any) -> list[dict[str, Any]]:
         return [{"link": Link(i.title, path_of(k)), "item": i} for k, i in sorted(items.items())]
 
-    every = tuple(d.file for d in library.sources.values())
     return [
         PageSpec("index.md", "home.md.j2", library.site.title,
                  {"site": library.site, "programs": programs,
                   "counts": {"topics": len(library.topics), "challenges": len(library.challenges),
-                             "modules": len(library.modules)}}, "content/site.yml", every,
+                             "modules": len(library.modules)}}, "content/site.yml",
                  search_boost=0.5),
         PageSpec("programs/index.md", "section.md.j2", "Programs",
                  {"section": "programs", "entries": [
                      {"link": p["link"], "item": p["program"]} for p in programs]},
-                 "content/programs", every, search_boost=0.5),
+                 "content/programs", search_boost=0.5),
         PageSpec("training/index.md", "section.md.j2", "Training",
                  {"section": "training", "entries": listing(library.modules, module_path)},
-                 "content/training", every, search_boost=0.5),
+                 "content/training", search_boost=0.5),
         PageSpec("topics/index.md", "section.md.j2", "Topics",
                  {"section": "topics", "entries": listing(library.topics, topic_path)},
-                 "content/topics", every, search_boost=0.5),
+                 "content/topics", search_boost=0.5),
         PageSpec("challenges/index.md", "section.md.j2", "Challenges",
                  {"section": "challenges", "entries": listing(library.challenges, playbook_path)},
-                 "content/challenges", every, search_boost=0.5),
+                 "content/challenges", search_boost=0.5),
     ]
 
 

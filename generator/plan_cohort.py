@@ -115,26 +115,22 @@ def _pack(library: Library, pid: str, audience: str, facts: dict[str, Any],
 def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
                  schedule: CohortSchedule) -> list[PageSpec]:
     source = library.source("cohort", f"{pid}/{cid}").file
-    program_source = library.source("program", pid).file
     base = cohort_dir(pid, cid)
     facts = _facts(library, pid, cid, cohort, schedule)
     agendas = _agendas(library, pid, cid, cohort, schedule)
-    every_library_file = tuple(d.file for (k, _), d in library.sources.items()
-                               if k in ("topic", "challenge", "module"))
-    depends = (source, program_source, *every_library_file)
     pages = [
-        PageSpec(f"{base}/index.md", "cohort.md.j2", cohort.title, facts, source, depends),
+        PageSpec(f"{base}/index.md", "cohort.md.j2", cohort.title, facts, source),
         PageSpec(f"{base}/print.md", "cohort_print.md.j2", f"{cohort.title}: all agendas",
-                 {**facts, "agendas": agendas}, source, depends, search_exclude=True),
+                 {**facts, "agendas": agendas}, source, search_exclude=True),
     ]
     for agenda in agendas:
         pages.append(PageSpec(
             agenda["path"], "meeting.md.j2",
             f"{agenda['meeting'].number}. {agenda['session'].title} ({cohort.title})",
-            {**facts, "a": agenda}, source, depends))
+            {**facts, "a": agenda}, source))
     for audience in AUDIENCES:
         pages.append(PageSpec(
             f"{base}/pack-{audience}.md", "pack.md.j2",
             f"{cohort.title}: {PACK_TITLES[audience].lower()}",
-            _pack(library, pid, audience, facts, agendas), source, depends, search_exclude=True))
+            _pack(library, pid, audience, facts, agendas), source, search_exclude=True))
     return pages

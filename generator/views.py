@@ -31,7 +31,6 @@ class PageSpec:
     title: str
     context: dict[str, Any]
     source: str  # the content file it comes from, named in template errors
-    depends_on: tuple[str, ...] = ()  # content files whose edits change this page
     # Listing pages repeat the summaries of the pages they list; demoting them in search
     # lets the page a reader wants come first.
     search_boost: float | None = None
