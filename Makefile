@@ -19,7 +19,7 @@ serve: $(STAMP)
 	$(BIN)/handbook serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check generator tests bench scripts
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
