@@ -8,9 +8,10 @@ date), never from the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from .views import cohort_dir, meeting_path
 
@@ -61,11 +62,19 @@ def _calendar(name: str, events: list[Event]) -> bytes:
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(event)
-    first = min(e.decoded("dtstart") for e in events).date()
-    last = max(e.decoded("dtend") for e in events).date()
-    calendar.add_missing_timezones(first - dt.timedelta(days=366),
-                                   last + dt.timedelta(days=366))
+    # Whole years around the events, so one VTIMEZONE serves every file of a cohort and year.
+    first = dt.date(min(e.decoded("dtstart") for e in events).year - 1, 1, 1)
+    last = dt.date(max(e.decoded("dtend") for e in events).year + 2, 1, 1)
+    for index, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        calendar.subcomponents.insert(index, _vtimezone(tzid, first, last))
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone:
+    """Computing a VTIMEZONE walks every UTC offset in the range: do it once per zone and
+    range, not once per file (it was most of the generator's time on large sites)."""
+    return Timezone.from_tzid(tzid, first_date=first, last_date=last)
 
 
 def calendar_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
