@@ -15,17 +15,13 @@ fails it, so a green CI run means every check really ran.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -236,17 +232,8 @@ class _LinkCheckerHandler(_QuietHandler):
         super().end_headers()
 
 
-@contextmanager
-def serve_for_linkchecker(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_LinkCheckerHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_links(folder: Path) -> AbstractContextManager[str]:
+    return serve(folder, _LinkCheckerHandler)
 
 
 LINKCHECKER_CONFIG = """\
@@ -287,7 +274,7 @@ def linkcheck(site: Path, tmp_path: Path) -> tuple[str, set[str], list[str]]:
         missing("linkchecker is not installed in the venv (pip install -e '.[test]')")
     config = tmp_path / "linkcheckerrc"
     config.write_text(LINKCHECKER_CONFIG, "utf-8")
-    with serve_for_linkchecker(site) as base:
+    with serve_links(site) as base:
         urls = page_urls(site, base)
         workers = max(1, min(4, os.cpu_count() or 1, len(urls)))
         runs = [subprocess.Popen([str(linkchecker), "-f", str(config), "--no-status",
