@@ -18,10 +18,12 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
 from .pipeline import NAV_FILE, Project, generate
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
+NO_REUSE_ENV = "HANDBOOK_NO_REUSE"  # convert repeated bodies again (tests compare the two)
 # Navigation and site settings of the previous build, per docs folder. Module-level because
 # `mkdocs serve` may make new plugin instances for each rebuild.
 _PREVIOUS_SHAPE: dict[str, str] = {}
@@ -44,6 +46,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         type(self).command, type(self).dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
+        # HTML of the page bodies converted in this build, for the pages that repeat them.
+        self.bodies: dict[str, Body] = {}
+        self.reuses: dict[str, list[Reuse]] = {}
         root = Path(config.config_file_path).parent
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
@@ -73,6 +78,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.new_site = Path(tempfile.mkdtemp(prefix=".site-new-", dir=self.final_site.parent))
             config.site_dir = str(self.new_site)
         return config
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        if os.environ.get(NO_REUSE_ENV) == "1":
+            return markdown
+        markdown, self.reuses[page.file.src_uri] = plan_reuse(markdown, self.bodies)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        html = splice(html, self.reuses.pop(page.file.src_uri, []), page.url)
+        html, body = take_body(html, page.url)
+        if body is not None:
+            self.bodies[page.file.src_uri] = body
+        return html
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).parent

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import embed
 from .errors import ContentError, HandbookError, relative
 from .models import LINK_TARGET, MarkdownText, is_unsafe_target
 from .views import Link, PageSpec
@@ -123,11 +124,18 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
     env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
+    # Markers of a page's own body and of bodies it repeats (see embed.py).
+    for marker in (embed.body_start, embed.body_end, embed.embed_start, embed.embed_end):
+        env.globals[marker.__name__] = functools.partial(_raw, marker)
     return env
 
 
 # libyaml's emitter where PyYAML was built with it: the same YAML, several times faster.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _raw(function: Any, *args: Any) -> Raw:
+    return Raw(function(*args))
 
 
 def front_matter(page: PageSpec) -> str:
