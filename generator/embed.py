@@ -38,6 +38,11 @@ def body_start(level: int) -> str:
     return f"<!-- handbook:body level={level} -->"
 
 
+def has_body(markdown: str) -> bool:
+    """Whether a page marks a body that other pages may repeat."""
+    return "<!-- handbook:body " in markdown
+
+
 def body_end() -> str:
     return "<!-- handbook:/body -->"
 

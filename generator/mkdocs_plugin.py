@@ -16,10 +16,11 @@ import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
+from .mkdocs_parallel import ParallelBuild, wanted_jobs
 from .pipeline import NAV_FILE, Project, generate
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
@@ -32,6 +33,7 @@ _PREVIOUS_SHAPE: dict[str, str] = {}
 class HandbookConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
+    jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -49,6 +51,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # HTML of the page bodies converted in this build, for the pages that repeat them.
         self.bodies: dict[str, Body] = {}
         self.reuses: dict[str, list[Reuse]] = {}
+        self.parallel: ParallelBuild | None = None
         root = Path(config.config_file_path).parent
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
@@ -79,7 +82,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.site_dir = str(self.new_site)
         return config
 
+    @event_priority(-100)  # after every other plugin has changed the files and nav
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        jobs = wanted_jobs(self.config.jobs)
+        if self.command == "build" and not self.dirty and jobs > 1:
+            self.parallel = ParallelBuild(jobs)
+            self.parallel.start(files)
+        return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        return self.parallel.env(env, files, config) if self.parallel else env
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return self.parallel.post_page(output, page) if self.parallel else output
+
+    @event_priority(100)  # before the search plugin writes the index the workers add to
+    def on_post_build(self, *, config: Any) -> None:
+        if self.parallel:
+            self.parallel.finish(config)
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        if self.parallel:
+            markdown = self.parallel.page_markdown(markdown, page)
         if os.environ.get(NO_REUSE_ENV) == "1":
             return markdown
         markdown, self.reuses[page.file.src_uri] = plan_reuse(markdown, self.bodies)
@@ -113,6 +137,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.new_site = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.parallel:
+            self.parallel.abort()
         if self.new_site is not None:
             shutil.rmtree(self.new_site, ignore_errors=True)
             self.new_site = None

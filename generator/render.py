@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -124,9 +125,6 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
     env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
-    # Markers of a page's own body and of bodies it repeats (see embed.py).
-    for marker in (embed.body_start, embed.body_end, embed.embed_start, embed.embed_end):
-        env.globals[marker.__name__] = functools.partial(_raw, marker)
     return env
 
 
@@ -134,8 +132,37 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _raw(function: Any, *args: Any) -> Raw:
-    return Raw(function(*args))
+class Partials:
+    """`body` and `embed` for templates: a page's own body and a body it repeats from another
+    page, each rendered from a partial and marked for reuse (see embed.py).
+
+    A repeated body is rendered once per folder and reused by the other pages of that folder
+    (a cohort's print page and packs): its links are relative to the page, so pages of one
+    folder share its text. One instance per run, so nothing outlives a change of content.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.memo: dict[tuple[str, str, int, str], str] = {}
+
+    @jinja2.pass_context
+    def body(self, context: jinja2.runtime.Context, template: str, level: int) -> Raw:
+        text = self._render(context, template, level, {})
+        return Raw(f"{embed.body_start(level)}\n\n{text}\n\n{embed.body_end()}")
+
+    @jinja2.pass_context
+    def embed(self, context: jinja2.runtime.Context, src: str, template: str, level: int,
+              **values: Any) -> Raw:
+        key = (src, template, level, posixpath.dirname(context["page_path"]))
+        text = self.memo.get(key)
+        if text is None:
+            text = self.memo[key] = self._render(context, template, level, values)
+        return Raw(f"{embed.embed_start(src, level)}\n\n{text}\n\n{embed.embed_end()}")
+
+    def _render(self, context: jinja2.runtime.Context, template: str, level: int,
+                values: dict[str, Any]) -> str:
+        return self.env.get_template(template).render(
+            {**context.get_all(), **values, "level": level}).strip("\n")
 
 
 def front_matter(page: PageSpec) -> str:
@@ -172,12 +199,14 @@ def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Pat
     output: dict[str, str] = {}
     errors: list[ContentError] = []
     failed: set[str] = set()
+    partials = Partials(env)
     for page in pages:
         if page.template in failed:
             continue  # one message per broken template, not one per page
         try:
-            body = env.get_template(page.template).render(page=page, page_path=page.path,
-                                                          **page.context)
+            body = env.get_template(page.template).render(
+                page=page, page_path=page.path, body=partials.body, embed=partials.embed,
+                **page.context)
         except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
             errors.append(_template_error(exc, page, root))
             failed.add(page.template)

@@ -1,0 +1,67 @@
+"""`mkdocs build` on several processes builds exactly the site one process builds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import handbook, make_project
+
+from generator.mkdocs_parallel import JOBS_ENV, share_out
+
+
+def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:
+    os.environ[JOBS_ENV] = str(jobs)
+    try:
+        done = handbook("build", *args, cwd=root)
+    finally:
+        del os.environ[JOBS_ENV]
+    return done.returncode, done.stdout + done.stderr
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_share_out_keeps_cohort_folders_together_and_balances() -> None:
+    sizes = {"index.md": 5, "topics/a.md": 10, "topics/b.md": 10,
+             "programs/p/index.md": 5,
+             "programs/p/c1/index.md": 10, "programs/p/c1/01-x.md": 30,
+             "programs/p/c2/index.md": 10, "programs/p/c2/01-x.md": 30}
+    shares = share_out(sizes, 2)
+    assert set().union(*shares) == set(sizes) and not shares[0] & shares[1]
+    for share in shares:
+        cohorts = {src.rsplit("/", 1)[0] for src in share if src.count("/") == 3}
+        assert len(cohorts) == 1  # one cohort each, never split
+    loads = [sum(sizes[s] for s in share) for share in shares]
+    assert abs(loads[0] - loads[1]) <= 10
+
+
+def test_parallel_site_is_byte_for_byte_the_single_process_site(tmp_path: Path) -> None:
+    sites = {}
+    for jobs in (1, 3):
+        root = make_project(tmp_path / f"jobs{jobs}")
+        code, output = _build(root, jobs)
+        assert code == 0, output
+        sites[jobs] = _tree(root / "site")
+    assert len(sites[1]) > 100
+    assert sites[1].keys() == sites[3].keys()
+    different = [path for path in sites[1] if sites[1][path] != sites[3][path]]
+    assert different == []
+    assert not list(tmp_path.rglob(".site-new-*"))  # no worker left a half-built site behind
+
+
+def test_strict_build_fails_on_warnings_from_any_process(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    code, output = _build(root, 2)
+    assert code == 0, output
+    before = _tree(root / "site")
+    # Every cohort page now links to a page that does not exist: a warning in each process.
+    cohort = root / "templates" / "cohort.md.j2"
+    cohort.write_text(cohort.read_text("utf-8") + "\n[gone](no-such-page.md)\n", "utf-8")
+    code, output = _build(root, 2, "--strict")
+    assert code == 1, output
+    assert "no-such-page.md" in output
+    assert "warnings from the other build processes" in output
+    assert _tree(root / "site") == before  # the failed build left the old site as it was
