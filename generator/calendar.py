@@ -73,6 +73,17 @@ def _calendar(name: str, events: list[_SerializedEvent]) -> bytes:
     """A VCALENDAR assembled from components icalendar has already serialized, in the order
     icalendar itself would write them (time zones first). Serializing each event and each
     VTIMEZONE once instead of once per file was most of the generator's time on large sites."""
+    # Whole years around the events, so one VTIMEZONE serves every file of a cohort and year.
+    first = dt.date(min(e.start for e in events).year - 1, 1, 1)
+    last = dt.date(max(e.end for e in events).year + 2, 1, 1)
+    zones = sorted(set().union(*(e.tzids for e in events)))
+    return b"".join([_head(name), *(_vtimezone(z, first, last) for z in zones),
+                     *(e.ical for e in events), _END])
+
+
+@functools.lru_cache(maxsize=64)
+def _head(name: str) -> bytes:
+    """The calendar's own properties; every file of a cohort has the same."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -80,12 +91,7 @@ def _calendar(name: str, events: list[_SerializedEvent]) -> bytes:
     calendar.add("x-wr-calname", name)
     head = calendar.to_ical()
     assert head.endswith(_END)
-    # Whole years around the events, so one VTIMEZONE serves every file of a cohort and year.
-    first = dt.date(min(e.start for e in events).year - 1, 1, 1)
-    last = dt.date(max(e.end for e in events).year + 2, 1, 1)
-    zones = sorted(set().union(*(e.tzids for e in events)))
-    return b"".join([head[: -len(_END)], *(_vtimezone(z, first, last) for z in zones),
-                     *(e.ical for e in events), _END])
+    return head[: -len(_END)]
 
 
 @functools.lru_cache(maxsize=256)
