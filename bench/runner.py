@@ -53,6 +53,12 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Sample
     own peak and that of the descendants it reaped (`handbook build` waits for its MkDocs
     subprocess), which is the peak the machine has to hold. It needs no /usr/bin/time and no
     output parsing.
+
+    A build on several processes (`mkdocs build` forks a worker per core) holds their memory
+    at the same time, which ru_maxrss (one process's peak) does not show, so a sampler also
+    sums the resident memory of every process of the command's session. The figure reported
+    is the larger of the two: an upper bound, as pages shared after a fork count in each
+    process.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -60,10 +66,13 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Sample
                                    start_new_session=True)
         timer = threading.Timer(timeout, _kill_group, (process,))
         timer.start()
+        sampler = _SessionMemory(process.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
+            sampler.stop()
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
         out.seek(0)
@@ -73,7 +82,42 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Sample
     if process.returncode != 0:
         raise RunFailed(f"{' '.join(command)} failed in {cwd} (exit {process.returncode}):\n"
                         f"{stdout[-3000:]}{stderr[-3000:]}")
-    return Sample(seconds, usage.ru_maxrss / 1024, stdout)  # Linux reports KiB
+    peak = max(usage.ru_maxrss * 1024, sampler.peak)  # Linux reports ru_maxrss in KiB
+    return Sample(seconds, peak / 2**20, stdout)
+
+
+class _SessionMemory(threading.Thread):
+    """Polls /proc for the summed resident memory of every process in one session."""
+
+    def __init__(self, session: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.session, self.interval = session, interval
+        self.peak = 0
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak = max(self.peak, self._total())
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _total(self) -> int:
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                # Fields after the command name (which may hold spaces): state, ppid, pgrp,
+                # session, ...; statm's second field is the resident size in pages.
+                if int(stat.rpartition(")")[2].split()[3]) == self.session:
+                    total += int(Path(entry.path, "statm").read_text().split()[1]) * self._page
+            except (OSError, ValueError, IndexError):
+                continue  # the process ended while we looked
+        return total
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, Timezone
 
+from . import fork
 from .views import cohort_dir, meeting_path
 
 if TYPE_CHECKING:
@@ -103,18 +104,28 @@ def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes:
 
 def calendar_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
                    ) -> dict[str, bytes]:
-    """Every .ics file of the site, keyed by its path in the docs folder."""
-    files: dict[str, bytes] = {}
-    for (pid, cid), cohort in sorted(library.cohorts.items()):
+    """Every .ics file of the site, keyed by its path in the docs folder (large sites on
+    every core, see fork.py)."""
+    cohorts = sorted(library.cohorts)
+    weights = [len(schedules[key].meetings) + 1 for key in cohorts]
+    parts = fork.split(cohorts, weights, fork.jobs_for(sum(weights)))
+    done = fork.map_parts(lambda part: _cohort_files(library, schedules, part), parts)
+    by_cohort = {key: files for part in done for key, files in part.items()}
+    return {path: data for key in cohorts for path, data in by_cohort[key].items()}
+
+
+def _cohort_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule],
+                  cohorts: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, bytes]]:
+    result: dict[tuple[str, str], dict[str, bytes]] = {}
+    for pid, cid in cohorts:
+        cohort = library.cohorts[(pid, cid)]
         schedule = schedules[(pid, cid)]
         stamp = dt.datetime.combine(cohort.schedule.start, dt.time(), tzinfo=dt.UTC)
         events = [_SerializedEvent(_event(library.site, pid, cid, cohort, m, stamp))
                   for m in schedule.meetings]
-        program = library.programs[pid].title
-        files[f"{cohort_dir(pid, cid)}/{cid}.ics"] = _calendar(
-            f"{program}: {cohort.title}", events)
+        name = f"{library.programs[pid].title}: {cohort.title}"
+        files = result[(pid, cid)] = {f"{cohort_dir(pid, cid)}/{cid}.ics": _calendar(name, events)}
         for meeting, event in zip(schedule.meetings, events, strict=True):
             path = meeting_path(pid, cid, meeting.number, meeting.session.id)
-            files[path.removesuffix(".md") + ".ics"] = _calendar(
-                f"{program}: {cohort.title}", [event])
-    return files
+            files[path.removesuffix(".md") + ".ics"] = _calendar(name, [event])
+    return result

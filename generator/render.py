@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import embed
+from . import embed, fork
 from .errors import ContentError, HandbookError, relative
 from .models import LINK_TARGET, MarkdownText, is_unsafe_target
 from .views import Link, PageSpec
@@ -194,24 +194,47 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Path
                  ) -> dict[str, str]:
-    """Markdown text of every page, or every template error found."""
-    env = make_environment(tuple(str(p) for p in template_dirs))
+    """Markdown text of every page, or every template error found.
+
+    Large sites render on every core (see fork.py), in parts of whole folders, so the
+    bodies a cohort's pages repeat are rendered once per part as they would be in one."""
+    pages = list(pages)
+    folders: dict[str, list[PageSpec]] = {}
+    for page in pages:
+        folders.setdefault(posixpath.dirname(page.path), []).append(page)
+    groups = list(folders.values())
+    parts = fork.split(groups, [len(g) for g in groups], fork.jobs_for(len(pages)))
+    env_dirs = tuple(str(p) for p in template_dirs)
+    rendered = fork.map_parts(
+        lambda part: _render_part([p for g in part for p in g], env_dirs, root), parts)
     output: dict[str, str] = {}
-    errors: list[ContentError] = []
+    errors: dict[str, ContentError] = {}  # one message per broken template
+    for texts, failures in rendered:
+        output.update(texts)
+        for template, error in failures:
+            errors.setdefault(template, error)
+    if errors:
+        raise HandbookError(list(errors.values()))
+    return {page.path: output[page.path] for page in pages}
+
+
+def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path
+                 ) -> tuple[dict[str, str], list[tuple[str, ContentError]]]:
+    env = make_environment(template_dirs)
+    output: dict[str, str] = {}
+    errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()
     partials = Partials(env)
     for page in pages:
         if page.template in failed:
-            continue  # one message per broken template, not one per page
+            continue
         try:
             body = env.get_template(page.template).render(
                 page=page, page_path=page.path, body=partials.body, embed=partials.embed,
                 **page.context)
         except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
-            errors.append(_template_error(exc, page, root))
+            errors.append((page.template, _template_error(exc, page, root)))
             failed.add(page.template)
             continue
         output[page.path] = front_matter(page) + body
-    if errors:
-        raise HandbookError(errors)
-    return output
+    return output, errors

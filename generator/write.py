@@ -12,6 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fork
+
 KEEP = {".gitkeep"}
 
 
@@ -45,20 +47,29 @@ def atomic_write(target: Path, content: bytes) -> None:
         raise
 
 
-def write_tree(folder: Path, outputs: dict[str, bytes]) -> WriteReport:
-    """Make `folder` hold exactly `outputs` (plus .gitkeep)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written, unchanged = [], 0
-    for rel, content in sorted(outputs.items()):
+def _write_changed(folder: Path, outputs: dict[str, bytes], paths: list[str]) -> list[str]:
+    """Write each of `paths` whose content differs from what is on disk; return those."""
+    written = []
+    for rel in paths:
         target = folder / rel
         try:
-            if target.read_bytes() == content:
-                unchanged += 1
+            if target.read_bytes() == outputs[rel]:
                 continue
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             pass
-        atomic_write(target, content)
+        atomic_write(target, outputs[rel])
         written.append(rel)
+    return written
+
+
+def write_tree(folder: Path, outputs: dict[str, bytes]) -> WriteReport:
+    """Make `folder` hold exactly `outputs` (plus .gitkeep)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = sorted(outputs)
+    parts = fork.split(paths, [len(outputs[p]) + 4096 for p in paths], fork.jobs_for(len(paths)))
+    written = sorted(rel for part in fork.map_parts(
+        lambda part: _write_changed(folder, outputs, part), parts) for rel in part)
+    unchanged = len(paths) - len(written)
     removed = []
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()

@@ -1,0 +1,86 @@
+"""Share a stage's work among forked processes, one per core, on large sites.
+
+The generator's calendar, render and write work is one independent piece per cohort, so on a
+site of thousands of pages it is shared out: the parts run in forked children (which inherit
+everything already loaded, so only the results travel back, pickled through a pipe) and in
+this process, and the results come back in the order of the parts, so the output does not
+depend on the number of cores. Small sites, one core, `HANDBOOK_JOBS=1`, or a process with
+other threads running (the live preview server: forking it is unsafe) run in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+JOBS_ENV = "HANDBOOK_JOBS"
+MIN_ITEMS = 400  # below this, forking costs more than it saves
+
+
+def jobs_for(items: int) -> int:
+    """How many processes to use for `items` pieces of work."""
+    value = os.environ.get(JOBS_ENV, "")
+    jobs = int(value) if value.isdigit() and int(value) > 0 else len(os.sched_getaffinity(0))
+    if items < MIN_ITEMS or threading.active_count() > 1:
+        return 1
+    return max(1, min(jobs, items))
+
+
+def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:
+    """Items in `parts` lists of near-equal weight, each keeping the items' order."""
+    loads = [0] * parts
+    owner = [0] * len(items)
+    for index in sorted(range(len(items)), key=lambda i: -weights[i]):
+        least = loads.index(min(loads))
+        owner[index] = least
+        loads[least] += weights[index]
+    return [[item for item, o in zip(items, owner, strict=True) if o == part]
+            for part in range(parts)]
+
+
+class WorkerFailed(RuntimeError):
+    """A forked child raised: a programming error, reported with the child's traceback."""
+
+
+def map_parts(function: Callable[[T], R], parts: list[T]) -> list[R]:
+    """`function` over each part: the first here, the others in forked children."""
+    if len(parts) <= 1:
+        return [function(part) for part in parts]
+    children: list[tuple[int, int]] = []
+    for part in parts[1:]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running anything else
+            os.close(read)
+            code = 0
+            try:
+                payload = pickle.dumps((True, function(part)), pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # everything, a programming error too, goes back
+                payload, code = pickle.dumps((False, traceback.format_exc())), 1
+            with os.fdopen(write, "wb") as stream:
+                stream.write(payload)
+            os._exit(code)
+        os.close(write)
+        children.append((pid, read))
+    try:
+        results = [function(parts[0])]
+    finally:  # even if this process failed, reap every child
+        answers = [_collect(pid, read) for pid, read in children]
+    failures = [value for ok, value in answers if not ok]
+    if failures:
+        raise WorkerFailed("\n".join(failures))
+    return results + [value for _, value in answers]
+
+
+def _collect(pid: int, read: int) -> tuple[bool, object]:
+    with os.fdopen(read, "rb") as stream:
+        data = stream.read()  # all of it before waiting: a full pipe would block the child
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else (False, "a build process died")

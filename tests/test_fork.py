@@ -1,0 +1,82 @@
+"""The generator shares large sites among forked processes and writes exactly what one
+process writes; a failure in any process is reported, never lost."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from generator import fork
+from generator.errors import HandbookError
+from generator.pipeline import Project, generate
+
+
+@pytest.fixture
+def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fork, "MIN_ITEMS", 0)
+    monkeypatch.setenv(fork.JOBS_ENV, "3")
+    # If another thread were running, the generator would rightly not fork: fail loudly
+    # rather than pass without having forked.
+    assert fork.jobs_for(10) == 3
+
+
+def _docs(root: Path) -> dict[str, bytes]:
+    docs = root / "build" / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes()
+            for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def test_split_balances_and_keeps_order() -> None:
+    parts = fork.split(list("abcdef"), [5, 1, 1, 1, 1, 1], 2)
+    assert parts == [["a"], ["b", "c", "d", "e", "f"]]
+    assert fork.split([1, 2, 3], [1, 1, 1], 1) == [[1, 2, 3]]
+
+
+def test_forked_generator_writes_what_one_process_writes(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          always_fork: None) -> None:
+    forked = make_project(tmp_path / "forked")
+    generate(Project.at(forked))
+    monkeypatch.setenv(fork.JOBS_ENV, "1")
+    single = make_project(tmp_path / "single")
+    generate(Project.at(single))
+    assert len(_docs(single)) > 100
+    assert _docs(forked) == _docs(single)
+    # A second run finds nothing to write, in whichever process looked.
+    monkeypatch.setenv(fork.JOBS_ENV, "3")
+    again = generate(Project.at(forked))
+    assert again.report is not None and again.report.written == ()
+
+
+def test_template_error_in_a_forked_part_is_reported_once(tmp_path: Path,
+                                                          always_fork: None) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "templates" / "meeting.md.j2").write_text("{{ a.no_such_field }}\n", "utf-8")
+    with pytest.raises(HandbookError) as caught:
+        generate(Project.at(root))
+    messages = [e.message for e in caught.value.errors]
+    assert len(messages) == 1 and "no_such_field" in messages[0]
+    assert _docs(root) == {".gitkeep": b""}  # nothing written
+
+
+def _explode(part: list[int]) -> list[int]:
+    if 2 in part:
+        raise ZeroDivisionError("part two")
+    return part
+
+
+def test_a_failing_child_is_reported_with_its_traceback() -> None:
+    with pytest.raises(fork.WorkerFailed, match="ZeroDivisionError: part two"):
+        fork.map_parts(_explode, [[1], [2], [3]])
+    assert fork.map_parts(_explode, [[1], [3]]) == [[1], [3]]
+
+
+def test_children_are_reaped_when_this_process_fails() -> None:
+    with pytest.raises(ZeroDivisionError):
+        fork.map_parts(_explode, [[2], [1], [3]])
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+
