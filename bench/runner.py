@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-BUILT = re.compile(r"Documentation built in")
 BUILDING = re.compile(r"Building documentation")
+# The dev server logs one of these when a rebuild ends. Not "Documentation built": MkDocs 1.6
+# serve sometimes finishes a rebuild without that line (seen with and without our plugin).
+REBUILT = re.compile(r"Reloading browsers|An error happened during the rebuild")
 
 
 @dataclass(frozen=True)
@@ -215,13 +217,13 @@ def measure_reload(project: Path, cohort_file: Path, page: str, timeout: float =
             _wait_for(url, "</html>", started + timeout, server, log)
             startup = time.perf_counter() - started
             time.sleep(1.0)  # let the watcher take its first snapshot of the tree
-            builds_before = len(BUILT.findall(log.read_text("utf-8", "replace")))
+            log_before = len(log.read_bytes())
             edited = time.perf_counter()
             cohort_file.write_text(text[:match.start(1)] + new_title + text[match.end(1):],
                                    "utf-8")
             _wait_for(url, token, edited + timeout, server, log)
             reload = time.perf_counter() - edited
-            settled, rebuilds = _settle(log, builds_before, edited, edited + timeout)
+            settled, rebuilds = _settle(log, log_before, edited, edited + timeout)
         finally:
             _stop(server)
     return {"startup_seconds": round(startup, 2), "reload_seconds": round(reload, 2),
@@ -229,20 +231,20 @@ def measure_reload(project: Path, cohort_file: Path, page: str, timeout: float =
             "page": url.split(str(port), 1)[1]}
 
 
-def _settle(log: Path, builds_before: int, edited: float, deadline: float
+def _settle(log: Path, log_before: int, edited: float, deadline: float
             ) -> tuple[float, int]:
     """Wait until no rebuild has run or started for 3 s; return (seconds from the edit to the
-    last log line, rebuilds the edit caused)."""
+    last log line, rebuilds the edit caused). Only the log written after the edit counts."""
     last_text, last_change = "", time.perf_counter()
     while time.perf_counter() < deadline:
-        current = log.read_text("utf-8", "replace")
+        current = log.read_bytes()[log_before:].decode("utf-8", "replace")
         if current != last_text:
             last_text, last_change = current, time.perf_counter()
-        running = len(BUILDING.findall(current)) > len(BUILT.findall(current))
+        running = len(BUILDING.findall(current)) > len(REBUILT.findall(current))
         if not running and time.perf_counter() - last_change > 3.0:
             break
         time.sleep(0.1)
-    return last_change - edited, len(BUILT.findall(last_text)) - builds_before
+    return last_change - edited, len(BUILDING.findall(last_text))
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
