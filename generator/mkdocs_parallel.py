@@ -30,8 +30,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import CountHandler
 
 from .embed import has_body
+from .fork import JOBS_ENV  # how many processes build the site; 1 turns forking off
 
-JOBS_ENV = "HANDBOOK_JOBS"  # how many processes build the site; 1 turns forking off
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 log = logging.getLogger("mkdocs.plugins.handbook")
 
