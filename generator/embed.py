@@ -67,9 +67,9 @@ class Body:
 
 @dataclass(frozen=True)
 class Reuse:
-    """A body to splice into a page in place of placeholder `index`."""
+    """A body to splice into a page, in place of the placeholder numbered by its place in
+    the page's list of reuses."""
 
-    index: int
     src: str
     level: int
     body: Body
@@ -93,7 +93,7 @@ def plan_reuse(markdown: str, bodies: Mapping[str, Body]) -> tuple[str, list[Reu
         body = bodies.get(match.group(1))
         if body is None:
             return match.group(0)
-        reuses.append(Reuse(len(reuses), match.group(1), int(match.group(2)), body))
+        reuses.append(Reuse(match.group(1), int(match.group(2)), body))
         return f"<!-- handbook:spliced {len(reuses) - 1} -->\n"
 
     return _EMBED.sub(replace, markdown), reuses

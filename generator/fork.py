@@ -24,13 +24,18 @@ JOBS_ENV = "HANDBOOK_JOBS"
 MIN_ITEMS = 400  # below this, forking costs more than it saves
 
 
+def configured_jobs(configured: int = 0) -> int:
+    """Processes wanted: `HANDBOOK_JOBS` wins, then `configured`, then one per core."""
+    value = os.environ.get(JOBS_ENV, "")
+    jobs = int(value) if value.isdigit() else configured
+    return max(1, jobs or len(os.sched_getaffinity(0)))
+
+
 def jobs_for(items: int) -> int:
     """How many processes to use for `items` pieces of work."""
-    value = os.environ.get(JOBS_ENV, "")
-    jobs = int(value) if value.isdigit() and int(value) > 0 else len(os.sched_getaffinity(0))
     if items < MIN_ITEMS or threading.active_count() > 1:
         return 1
-    return max(1, min(jobs, items))
+    return min(configured_jobs(), items)
 
 
 def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:

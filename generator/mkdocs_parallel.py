@@ -30,17 +30,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import CountHandler
 
 from .embed import has_body
-from .fork import JOBS_ENV  # how many processes build the site; 1 turns forking off
+from .fork import split
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 log = logging.getLogger("mkdocs.plugins.handbook")
-
-
-def wanted_jobs(configured: int) -> int:
-    """Processes to use: the environment wins, then the plugin option, then the cores."""
-    value = os.environ.get(JOBS_ENV)
-    jobs = int(value) if value and value.isdigit() else configured
-    return max(1, jobs or len(os.sched_getaffinity(0)))
 
 
 def _unit(src_uri: str) -> str:
@@ -54,14 +47,9 @@ def share_out(sizes: dict[str, int], jobs: int) -> list[set[str]]:
     units: dict[str, list[str]] = {}
     for src in sorted(sizes):
         units.setdefault(_unit(src), []).append(src)
-    weight = {unit: sum(sizes[src] for src in pages) for unit, pages in units.items()}
-    shares: list[set[str]] = [set() for _ in range(jobs)]
-    loads = [0] * jobs
-    for unit in sorted(units, key=lambda u: (-weight[u], u)):
-        least = loads.index(min(loads))
-        shares[least].update(units[unit])
-        loads[least] += weight[unit]
-    return shares
+    pages = list(units.values())
+    parts = split(pages, [sum(sizes[src] for src in unit) for unit in pages], jobs)
+    return [{src for unit in part for src in unit} for part in parts]
 
 
 class _QuietSkips(logging.Filter):

@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
-from .mkdocs_parallel import ParallelBuild, wanted_jobs
+from .fork import configured_jobs
+from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
@@ -84,7 +85,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # after every other plugin has changed the files and nav
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        jobs = wanted_jobs(self.config.jobs)
+        jobs = configured_jobs(self.config.jobs)
         if self.command == "build" and not self.dirty and jobs > 1:
             self.parallel = ParallelBuild(jobs)
             self.parallel.start(files)

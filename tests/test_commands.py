@@ -271,10 +271,16 @@ def _comments(text: str) -> list[str]:
     return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
 
 
-def test_import_keeps_comments_key_order_and_quoting(tmp_path: Path) -> None:
+def _commented_cohort(tmp_path: Path) -> tuple[Path, Path]:
+    """The mini project whose cohort file is COMMENTED_COHORT: (project, cohort file)."""
     project = make_project(tmp_path / "project", REPO / "tests/fixtures/mini/content")
     cohort = project / "content/programs/pilot/cohorts/first.yml"
     cohort.write_text(COMMENTED_COHORT, "utf-8")
+    return project, cohort
+
+
+def test_import_keeps_comments_key_order_and_quoting(tmp_path: Path) -> None:
+    project, cohort = _commented_cohort(tmp_path)
     sheet = write_csv(tmp_path / "pairs.csv", "Mentor,Mentee\nNew Mentor,New Mentee\n"
                                               "No,Yes: really\n")
     ok(handbook("import-pairs", "pilot", "first", str(sheet), cwd=project))
@@ -292,9 +298,7 @@ def test_import_keeps_comments_key_order_and_quoting(tmp_path: Path) -> None:
 
 
 def test_import_append_keeps_existing_pairs_and_skips_duplicates(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project", REPO / "tests/fixtures/mini/content")
-    cohort = project / "content/programs/pilot/cohorts/first.yml"
-    cohort.write_text(COMMENTED_COHORT, "utf-8")
+    project, cohort = _commented_cohort(tmp_path)
     sheet = write_csv(tmp_path / "more.csv", "mentor;mentee\nold mentor;OLD MENTEE\n"
                                              "Second Mentor;Second Mentee\n")
     done = handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from conftest import handbook, make_project
 
-from generator.mkdocs_parallel import JOBS_ENV, share_out
+from generator.fork import JOBS_ENV
+from generator.mkdocs_parallel import share_out
 
 
 def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:
