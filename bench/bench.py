@@ -41,6 +41,7 @@ from runner import (
     clean_build,
     measure_reload,
     run_measured,
+    set_aside,
     site_stats,
 )
 from synth import Size, write_content
@@ -150,7 +151,7 @@ def generator_only(project: Path) -> tuple[Sample, dict[str, Any]]:
 
 def mkdocs_build(plain: Path) -> Sample:
     """(b) and (d): plain MkDocs over the copied Markdown."""
-    shutil.rmtree(plain / "site", ignore_errors=True)
+    set_aside(plain / "site", plain)
     return run_measured([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain)
 
 
@@ -239,7 +240,7 @@ def size_sweep(work: Path, base: Size) -> dict[str, Any]:
         sweep[f"{factor}x"] = {"programs": size.programs, "cohorts": size.cohorts,
                                "pages": size.pages, "seconds": round(sample.seconds, 3),
                                "peak_rss_mib": round(sample.peak_rss_mib, 1), **stats}
-        shutil.rmtree(project)
+        set_aside(project, project)
     return sweep
 
 
