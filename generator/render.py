@@ -98,13 +98,20 @@ def link_to(context: jinja2.runtime.Context, target: Link | str, label: str | No
     """A Markdown link from the page being rendered to another page or file."""
     path = target.path if isinstance(target, Link) else target
     text = label if label is not None else (target.title if isinstance(target, Link) else path)
-    return Raw(f"[{escape_text(text)}]({relative_link(path, context['page_path'])})")
+    folder = context["page_path"].rpartition("/")[0]
+    return Raw(f"[{escape_text(text)}]({_link_from(path, folder)})")
 
 
 def relative_link(target: str, page: str) -> str:
     """The path from one docs page to another, both relative to the docs folder (what
     posixpath.relpath computes, without touching the file system, at a tenth of the cost)."""
-    here = page.split("/")[:-1]
+    return _link_from(target, page.rpartition("/")[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_from(target: str, folder: str) -> str:
+    """The pages of one folder link to the same few targets: each path is worked out once."""
+    here = folder.split("/") if folder else []
     there = target.split("/")
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
@@ -139,7 +146,7 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
 
 
 # libyaml's emitter where PyYAML was built with it: the same YAML, several times faster.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class Partials:
@@ -182,7 +189,7 @@ def front_matter(page: PageSpec) -> str:
         meta["search"] = {"exclude": True}
     elif page.search_boost is not None:
         meta["search"] = {"boost": page.search_boost}
-    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True)
+    text = yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=True)
     return "---\n" + text + "---\n\n"
 
 

@@ -8,6 +8,7 @@ a daylight-saving change keeps 16:00 at 16:00.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -84,9 +85,7 @@ def blocker(schedule: Schedule) -> Callable[[dt.date], str | None]:
     """A function telling why a day cannot hold a meeting (None when it can)."""
     calendar: holiday_data.HolidayBase | None = None
     if schedule.holidays:
-        calendar = holiday_data.country_holidays(
-            schedule.holidays.country, subdiv=schedule.holidays.subdivision
-        )
+        calendar = _holidays(schedule.holidays.country, schedule.holidays.subdivision)
 
     def reason(day: dt.date) -> str | None:
         for blackout in schedule.blackouts:
@@ -113,11 +112,17 @@ def check_holiday_calendar(schedule: Schedule) -> str | None:
     if not schedule.holidays:
         return None
     try:
-        holiday_data.country_holidays(schedule.holidays.country,
-                                      subdiv=schedule.holidays.subdivision)
+        _holidays(schedule.holidays.country, schedule.holidays.subdivision)
     except NotImplementedError as exc:
         return str(exc)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(country: str, subdivision: str | None) -> holiday_data.HolidayBase:
+    """One calendar per country and region, shared by every cohort there (it fills in each
+    year on first use; hundreds of cohorts in one country would each rebuild it)."""
+    return holiday_data.country_holidays(country, subdiv=subdivision)
 
 
 def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule | None:

@@ -61,19 +61,29 @@ def module_path(ident: str) -> str:
     return f"training/{ident}.md"
 
 
+# English names whatever the machine's locale (and no strftime, which is slow on aware times).
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
 def format_day(value: dt.date | dt.datetime) -> str:
     """'Monday 15 March 2027': unambiguous in every English-speaking office."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _clock(value: dt.datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def format_time_range(start: dt.datetime, end: dt.datetime) -> str:
     """'16:00–17:00 GMT (Europe/London)': the abbreviation shows the DST state."""
-    return f"{start:%H:%M}–{end:%H:%M} {start:%Z} ({start.tzinfo})"
+    return f"{_clock(start)}–{_clock(end)} {start.tzname()} ({start.tzinfo})"
 
 
 def format_clock(start: dt.datetime) -> str:
     """'16:00 Europe/London time': the zone name, since the abbreviation changes with DST."""
-    return f"{start:%H:%M} {start.tzinfo} time"
+    return f"{_clock(start)} {start.tzinfo} time"
 
 
 def agenda_rows(start: dt.datetime, items: list[TimedItem]) -> list[dict[str, object]]:
@@ -81,7 +91,7 @@ def agenda_rows(start: dt.datetime, items: list[TimedItem]) -> list[dict[str, ob
     rows, clock = [], start
     for item in items:
         finish = clock + dt.timedelta(minutes=item.minutes)
-        rows.append({"from": f"{clock:%H:%M}", "to": f"{finish:%H:%M}",
+        rows.append({"from": _clock(clock), "to": _clock(finish),
                      "minutes": item.minutes, "item": item.item})
         clock = finish
     return rows
