@@ -149,37 +149,56 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+def _heading_mark(depth: int) -> Raw:
+    """`heading()` while a partial renders: marks how deep below the partial's own level a
+    heading is, so one rendering serves every level the body is shown at."""
+    return Raw(f"\x1f{depth}\x1f")
+
+
+HEADING_MARK = re.compile("\x1f(\\d+)\x1f")
+
+
 class Partials:
     """`body` and `embed` for templates: a page's own body and a body it repeats from another
     page, each rendered from a partial and marked for reuse (see embed.py).
 
-    A repeated body is rendered once per folder and reused by the other pages of that folder
-    (a cohort's print page and packs): its links are relative to the page, so pages of one
-    folder share its text. One instance per run, so nothing outlives a change of content.
+    A body is rendered once per folder and shared by every page of that folder that shows it
+    (a meeting's page, its cohort's print page and packs), at whatever heading level each
+    shows it: its links are relative to the page, so pages of one folder share its text. A
+    partial uses `level` only through `heading()`. One instance per run, so nothing outlives
+    a change of content; `share=False` renders every body afresh (tests compare the two).
     """
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, share: bool = True) -> None:
         self.env = env
-        self.memo: dict[tuple[str, str, int, str], str] = {}
+        self.share = share
+        self.memo: dict[tuple[str, str, str], str] = {}
 
     @jinja2.pass_context
     def body(self, context: jinja2.runtime.Context, template: str, level: int) -> Raw:
-        text = self._render(context, template, level, {})
-        return Raw(f"{embed.body_start(level)}\n\n{text}\n\n{embed.body_end()}")
+        text = self._shared(context, context["page_path"], template, {})
+        return Raw(f"{embed.body_start(level)}\n\n{_at_level(text, level)}\n\n{embed.body_end()}")
 
     @jinja2.pass_context
     def embed(self, context: jinja2.runtime.Context, src: str, template: str, level: int,
               **values: Any) -> Raw:
-        key = (src, template, level, posixpath.dirname(context["page_path"]))
-        text = self.memo.get(key)
-        if text is None:
-            text = self.memo[key] = self._render(context, template, level, values)
-        return Raw(f"{embed.embed_start(src, level)}\n\n{text}\n\n{embed.embed_end()}")
+        text = self._shared(context, src, template, values)
+        return Raw(f"{embed.embed_start(src, level)}\n\n{_at_level(text, level)}\n\n"
+                   f"{embed.embed_end()}")
 
-    def _render(self, context: jinja2.runtime.Context, template: str, level: int,
+    def _shared(self, context: jinja2.runtime.Context, src: str, template: str,
                 values: dict[str, Any]) -> str:
-        return self.env.get_template(template).render(
-            {**context.get_all(), **values, "level": level}).strip("\n")
+        key = (src, template, posixpath.dirname(context["page_path"]))
+        text = self.memo.get(key) if self.share else None
+        if text is None:
+            text = self.memo[key] = self.env.get_template(template).render(
+                {**context.get_all(), **values, "level": 0, "heading": _heading_mark}
+            ).strip("\n")
+        return text
+
+
+def _at_level(text: str, level: int) -> str:
+    return HEADING_MARK.sub(lambda m: "#" * (level + int(m[1])), text)
 
 
 def front_matter(page: PageSpec) -> str:
@@ -235,13 +254,13 @@ def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Pat
     return {page.path: output[page.path] for page in pages}
 
 
-def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path
-                 ) -> tuple[dict[str, str], list[tuple[str, ContentError]]]:
+def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
+                 share: bool = True) -> tuple[dict[str, str], list[tuple[str, ContentError]]]:
     env = make_environment(template_dirs)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()
-    partials = Partials(env)
+    partials = Partials(env, share)
     for page in pages:
         if page.template in failed:
             continue

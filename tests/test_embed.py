@@ -11,9 +11,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import handbook, make_project
+from conftest import REPO, handbook, make_project
 
 from generator.embed import Body, adapt, plan_reuse, rebase, splice, take_body
+from generator.loader import load_content
+from generator.plan import plan_site
+from generator.render import _render_part
+from generator.validate import validate
+from generator.views import PageSpec
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 
@@ -96,3 +101,32 @@ def test_reused_html_reads_like_converted_markdown(shipped_site: Path,
         assert not re.search(r'id="[^"]+--[^"]+"', converted[page]), page
         assert _normalised(html) == _normalised(converted[page]), page
         assert "handbook:" not in html
+
+
+def test_a_body_rendered_once_per_folder_reads_like_one_rendered_per_page() -> None:
+    """The generator renders an agenda once for its meeting page, print page and packs, and
+    sets its headings per page; every page must read as if it had rendered its own copy."""
+    library = validate(load_content(REPO / "content", REPO))
+    pages = list(plan_site(library).pages)
+    templates = (str(REPO / "templates"),)
+    shared, errors = _render_part(pages, templates, REPO, share=True)
+    fresh, _ = _render_part(pages, templates, REPO, share=False)
+    assert not errors and shared == fresh
+    meeting = next(t for p, t in shared.items() if re.search(r"/\d\d-[^/]+\.md$", p))
+    printed = next(t for p, t in shared.items() if p.endswith("/print.md"))
+    assert "\n## Agenda\n" in meeting and "\n## Agenda\n" not in printed
+    assert "\n### Agenda\n" in printed and "\x1f" not in printed + meeting
+
+
+def test_a_shared_body_links_from_each_folder_that_shows_it(tmp_path: Path) -> None:
+    (tmp_path / "part.md.j2").write_text('{{ heading(level + 1) }} See\n\n{{ "t/x.md" | link }}\n')
+    (tmp_path / "own.md.j2").write_text('{{ body("part.md.j2", 1) }}\n')
+    (tmp_path / "copy.md.j2").write_text('{{ embed("a/b/own.md", "part.md.j2", 2) }}\n')
+    pages = [PageSpec("a/b/own.md", "own.md.j2", "Own", {}, "own.yml"),
+             PageSpec("a/b/copy.md", "copy.md.j2", "Copy", {}, "own.yml"),
+             PageSpec("c/copy.md", "copy.md.j2", "Far copy", {}, "own.yml")]
+    texts, errors = _render_part(pages, (str(tmp_path),), tmp_path)
+    assert not errors
+    assert "## See\n\n[t/x.md](../../t/x.md)" in texts["a/b/own.md"]
+    assert "### See\n\n[t/x.md](../../t/x.md)" in texts["a/b/copy.md"]
+    assert "### See\n\n[t/x.md](../t/x.md)" in texts["c/copy.md"]
