@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event, Timezone, vDDDTypes, vText, vUri
 
-from . import fork
 from .views import cohort_dir, meeting_path
 
 if TYPE_CHECKING:
@@ -179,30 +179,40 @@ def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes:
     return Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
 
 
+@dataclass(frozen=True)
+class CalendarFile:
+    """What one .ics file holds. A meeting's own file and its cohort's file hold the same
+    event object, so the event is serialized once for both."""
+
+    name: str
+    events: tuple[MeetingEvent, ...]
+
+
 def calendar_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
-                   ) -> dict[str, bytes]:
-    """Every .ics file of the site, keyed by its path in the docs folder (large sites on
-    every core, see fork.py)."""
-    cohorts = sorted(library.cohorts)
-    weights = [len(schedules[key].meetings) + 1 for key in cohorts]
-    parts = fork.split(cohorts, weights, fork.jobs_for(sum(weights)))
-    done = fork.map_parts(lambda part: _cohort_files(library, schedules, part), parts)
-    by_cohort = {key: files for part in done for key, files in part.items()}
-    return {path: data for key in cohorts for path, data in by_cohort[key].items()}
-
-
-def _cohort_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule],
-                  cohorts: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, bytes]]:
-    result: dict[tuple[str, str], dict[str, bytes]] = {}
-    for pid, cid in cohorts:
-        cohort = library.cohorts[(pid, cid)]
-        schedule = schedules[(pid, cid)]
+                   ) -> dict[str, CalendarFile]:
+    """Every .ics file of the site, keyed by its path in the docs folder: one per cohort and
+    one per meeting. The render stage turns them into bytes (`serialize_calendars`)."""
+    files: dict[str, CalendarFile] = {}
+    for (pid, cid), cohort in sorted(library.cohorts.items()):
+        meetings = schedules[(pid, cid)].meetings
         stamp = dt.datetime.combine(cohort.schedule.start, dt.time(), tzinfo=dt.UTC)
-        events = [_SerializedEvent(meeting_event(library.site, pid, cid, cohort, m, stamp))
-                  for m in schedule.meetings]
+        events = tuple(meeting_event(library.site, pid, cid, cohort, m, stamp) for m in meetings)
         name = f"{library.programs[pid].title}: {cohort.title}"
-        files = result[(pid, cid)] = {f"{cohort_dir(pid, cid)}/{cid}.ics": _calendar(name, events)}
-        for meeting, event in zip(schedule.meetings, events, strict=True):
+        files[f"{cohort_dir(pid, cid)}/{cid}.ics"] = CalendarFile(name, events)
+        for meeting, event in zip(meetings, events, strict=True):
             path = meeting_path(pid, cid, meeting.number, meeting.session.id)
-            files[path.removesuffix(".md") + ".ics"] = _calendar(name, [event])
-    return result
+            files[path.removesuffix(".md") + ".ics"] = CalendarFile(name, (event,))
+    return files
+
+
+def serialize_calendars(files: Iterable[tuple[str, CalendarFile]]) -> dict[str, bytes]:
+    """The bytes of each file; an event that several files hold is serialized once."""
+    done: dict[int, _SerializedEvent] = {}  # by identity: the files keep every event alive
+
+    def serialized(event: MeetingEvent) -> _SerializedEvent:
+        if id(event) not in done:
+            done[id(event)] = _SerializedEvent(event)
+        return done[id(event)]
+
+    return {path: _calendar(file.name, [serialized(e) for e in file.events])
+            for path, file in files}

@@ -14,7 +14,7 @@ import yaml
 
 from .loader import load_content
 from .plan import SitePlan, plan_site
-from .render import DUMPER, render_pages
+from .render import DUMPER, render_site
 from .validate import validate
 from .write import WriteReport, collect_outputs, write_tree
 
@@ -69,11 +69,11 @@ def prepare(project: Project) -> Result:
     lap("validate")
     plan = plan_site(library)
     lap("plan")
-    pages = render_pages(plan.pages, [project.templates], project.root)
+    pages, files = render_site(plan.pages, plan.calendars, [project.templates], project.root)
     lap("render")
     nav = yaml.dump({"nav": plan.nav, "site": plan.site}, Dumper=DUMPER, allow_unicode=True,
                     sort_keys=False)
-    outputs = collect_outputs({**pages, NAV_FILE: nav}, plan.files)
+    outputs = collect_outputs({**pages, NAV_FILE: nav}, files)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings)
 
 

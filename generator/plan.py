@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calendar import calendar_files
+from .calendar import CalendarFile, calendar_files
 from .errors import ContentError, HandbookError
 from .models import Program
 from .plan_cohort import cohort_pages, meeting_link
@@ -37,7 +37,7 @@ NavItem = Any  # MkDocs nav format: a str path, or {title: str | list[NavItem]}
 class SitePlan:
     pages: tuple[PageSpec, ...]
     nav: list[NavItem]
-    files: dict[str, bytes] = field(default_factory=dict)  # non-Markdown outputs (.ics)
+    calendars: dict[str, CalendarFile] = field(default_factory=dict)  # the .ics files
     counts: dict[str, int] = field(default_factory=dict)
     # Site-wide values the engine needs (title, footer contact, a build date taken from the
     # content so that rebuilds are byte-identical whatever the clock says).
@@ -222,10 +222,10 @@ def plan_site(library: Library) -> SitePlan:
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
     pages += _library_pages(library, usage)
-    files = calendar_files(library, schedules)
+    calendars = calendar_files(library, schedules)
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}
-    return SitePlan(tuple(pages), _nav(library), files, counts, _site_settings(library))
+    return SitePlan(tuple(pages), _nav(library), calendars, counts, _site_settings(library))
 
 
 def _site_settings(library: Library) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import jinja2
 import yaml
 
 from . import embed, fork
+from .calendar import CalendarFile, serialize_calendars
 from .errors import ContentError, HandbookError, relative
 from .models import LINK_TARGET, MarkdownText, is_unsafe_target
 from .views import Link, PageSpec
@@ -228,34 +229,45 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
                         hint=f"while rendering {page.path} from {page.source}")
 
 
-def render_pages(pages: Iterable[PageSpec], template_dirs: list[Path], root: Path
-                 ) -> dict[str, str]:
-    """Markdown text of every page, or every template error found.
+def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
+                template_dirs: list[Path], root: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Markdown text of every page and the bytes of every calendar file, or every template
+    error found.
 
     Large sites render on every core (see fork.py), in parts of whole folders, so the
-    bodies a cohort's pages repeat are rendered once per part as they would be in one."""
+    bodies and events a cohort's pages and calendars repeat are rendered once per part as
+    they would be in one."""
     pages = list(pages)
-    folders: dict[str, list[PageSpec]] = {}
+    folders: dict[str, tuple[list[PageSpec], list[tuple[str, CalendarFile]]]] = {}
     for page in pages:
-        folders.setdefault(posixpath.dirname(page.path), []).append(page)
+        folders.setdefault(posixpath.dirname(page.path), ([], []))[0].append(page)
+    for path, calendar in calendars.items():
+        folders.setdefault(posixpath.dirname(path), ([], []))[1].append((path, calendar))
     groups = list(folders.values())
-    parts = fork.split(groups, [len(g) for g in groups], fork.jobs_for(len(pages)))
+    # A page costs about four events in a file (measured: 0.29 and 0.07 ms).
+    weights = [4 * len(g[0]) + sum(len(c.events) for _, c in g[1]) for g in groups]
+    parts = fork.split(groups, weights, fork.jobs_for(len(pages) + len(calendars)))
     env_dirs = tuple(str(p) for p in template_dirs)
     rendered = fork.map_parts(
-        lambda part: _render_part([p for g in part for p in g], env_dirs, root), parts)
+        lambda part: _render_part([p for g in part for p in g[0]], env_dirs, root,
+                                  calendars=[c for g in part for c in g[1]]), parts)
     output: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     errors: dict[str, ContentError] = {}  # one message per broken template
-    for texts, failures in rendered:
+    for texts, serialized, failures in rendered:
         output.update(texts)
+        files.update(serialized)
         for template, error in failures:
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
-    return {page.path: output[page.path] for page in pages}
+    return ({page.path: output[page.path] for page in pages},
+            {path: files[path] for path in calendars})
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
-                 share: bool = True) -> tuple[dict[str, str], list[tuple[str, ContentError]]]:
+                 share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = ()
+                 ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
     env = make_environment(template_dirs)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
@@ -273,4 +285,4 @@ def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Pa
             failed.add(page.template)
             continue
         output[page.path] = front_matter(page) + body
-    return output, errors
+    return output, serialize_calendars(calendars), errors

@@ -109,8 +109,8 @@ def test_a_body_rendered_once_per_folder_reads_like_one_rendered_per_page() -> N
     library = validate(load_content(REPO / "content", REPO))
     pages = list(plan_site(library).pages)
     templates = (str(REPO / "templates"),)
-    shared, errors = _render_part(pages, templates, REPO, share=True)
-    fresh, _ = _render_part(pages, templates, REPO, share=False)
+    shared, _, errors = _render_part(pages, templates, REPO, share=True)
+    fresh, _, _ = _render_part(pages, templates, REPO, share=False)
     assert not errors and shared == fresh
     meeting = next(t for p, t in shared.items() if re.search(r"/\d\d-[^/]+\.md$", p))
     printed = next(t for p, t in shared.items() if p.endswith("/print.md"))
@@ -125,7 +125,7 @@ def test_a_shared_body_links_from_each_folder_that_shows_it(tmp_path: Path) -> N
     pages = [PageSpec("a/b/own.md", "own.md.j2", "Own", {}, "own.yml"),
              PageSpec("a/b/copy.md", "copy.md.j2", "Copy", {}, "own.yml"),
              PageSpec("c/copy.md", "copy.md.j2", "Far copy", {}, "own.yml")]
-    texts, errors = _render_part(pages, (str(tmp_path),), tmp_path)
+    texts, _, errors = _render_part(pages, (str(tmp_path),), tmp_path)
     assert not errors
     assert "## See\n\n[t/x.md](../../t/x.md)" in texts["a/b/own.md"]
     assert "### See\n\n[t/x.md](../../t/x.md)" in texts["a/b/copy.md"]
