@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
 from .fork import configured_jobs
+from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
 
@@ -35,6 +36,7 @@ class HandbookConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core
+    sidebar_limit = c.Type(int, default=LIMIT)  # longer sidebar sections show the page's entry
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -101,6 +103,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         if self.parallel:
             self.parallel.finish(config)
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        context["nav"] = page_nav(nav, self.config.sidebar_limit)
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         if self.parallel:
