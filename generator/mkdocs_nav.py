@@ -42,9 +42,7 @@ def page_nav(nav: Any, limit: int = LIMIT) -> Any:
     """The navigation for the page being rendered (MkDocs has already marked the sections
     on its path active), or `nav` itself when no section needs shortening."""
     items = [_shortened(item, limit) for item in nav.items]
-    if all(new is old for new, old in zip(items, nav.items, strict=True)):
-        return nav
-    return PageNav(nav, items)
+    return nav if _same(items, nav.items) else PageNav(nav, items)
 
 
 def _shortened(item: Any, limit: int) -> Any:
@@ -57,8 +55,13 @@ def _shortened(item: Any, limit: int) -> Any:
                 if n == 0 or c.active or getattr(c, "is_index", False)]
     if item.active:  # the sections on the page's path are shown open: shorten inside too
         kept = [_shortened(child, limit) for child in kept]
-    if len(kept) == len(children) and all(a is b for a, b in zip(kept, children, strict=True)):
+    if _same(kept, children):
         return item
     shortened = copy.copy(item)
     shortened.children = kept
     return shortened
+
+
+def _same(new: list[Any], old: list[Any]) -> bool:
+    """Whether nothing was replaced: the very same objects (so no copy is needed)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))

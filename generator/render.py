@@ -103,15 +103,11 @@ def link_to(context: jinja2.runtime.Context, target: Link | str, label: str | No
     return Raw(f"[{escape_text(text)}]({_link_from(path, folder)})")
 
 
-def relative_link(target: str, page: str) -> str:
-    """The path from one docs page to another, both relative to the docs folder (what
-    posixpath.relpath computes, without touching the file system, at a tenth of the cost)."""
-    return _link_from(target, page.rpartition("/")[0])
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _link_from(target: str, folder: str) -> str:
-    """The pages of one folder link to the same few targets: each path is worked out once."""
+    """The path from a docs folder to a docs file, both relative to the docs folder (what
+    posixpath.relpath computes, without touching the file system, at a tenth of the cost).
+    The pages of one folder link to the same few targets: each path is worked out once."""
     here = folder.split("/") if folder else []
     there = target.split("/")
     common = 0
