@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calendar import CalendarFile, calendar_files
-from .errors import ContentError, HandbookError
+from .errors import ContentError, HandbookError, format_loc
 from .models import Program
 from .plan_cohort import cohort_pages, meeting_link
 from .schedule import CohortSchedule, schedule_cohort
@@ -22,8 +22,11 @@ from .views import (
     AUDIENCES,
     Link,
     PageSpec,
+    address,
+    cohort_calendar_path,
     cohort_dir,
     format_day,
+    meeting_calendar_path,
     module_path,
     playbook_path,
     program_dir,
@@ -223,9 +226,93 @@ def plan_site(library: Library) -> SitePlan:
         pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
     pages += _library_pages(library, usage)
     calendars = calendar_files(library, schedules)
+    check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}
     return SitePlan(tuple(pages), _nav(library), calendars, counts, _site_settings(library))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One output path and the content that asks for it, so that two outputs landing on one
+    path (which would silently overwrite each other) are reported on the content to rename."""
+
+    path: str
+    what: str  # the output, as a reader knows it: "the page 'Topics'"
+    file: str  # the content file (or folder) it is made from
+    # Who gives way in a clash: 0 a name the handbook chose (index pages), 1 a fixed name
+    # inside an author's folder (curriculum pages), 2 an id written in a field, 3 a file name.
+    rank: int
+    cause: str = ""  # what the author wrote that made the path: "the file name 'index.yml'"
+    line: int | None = None
+    field: str = ""
+
+
+def _page_claims(library: Library, pages: list[PageSpec]) -> list[Claim]:
+    kinds = {doc.file: doc.kind for doc in library.sources.values()}
+    claims = []
+    for page in pages:
+        kind = kinds.get(page.source, "site")
+        rank = {"site": 0, "program": 1}.get(kind, 3)
+        name = page.source.rpartition("/")[2]
+        claims.append(Claim(page.path, f"the page {page.title!r}", page.source, rank,
+                            f"the file name {name!r}" if rank == 3 else ""))
+    return claims
+
+
+def _calendar_claims(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
+                     ) -> list[Claim]:
+    """The paths calendar.calendar_files uses, each with the content that names it (the
+    files themselves come keyed by path, so a clash has already merged two of them)."""
+    claims = []
+    for (pid, cid), schedule in sorted(schedules.items()):
+        cohort_doc = library.source("cohort", f"{pid}/{cid}")
+        program_doc = library.source("program", pid)
+        name = cohort_doc.file.rpartition("/")[2]
+        claims.append(Claim(cohort_calendar_path(pid, cid), "the calendar of the whole cohort",
+                            cohort_doc.file, 3, f"the file name {name!r}"))
+        order = [s.id for s in library.programs[pid].meeting_plan]
+        for meeting in schedule.meetings:
+            sid = meeting.session.id
+            loc = ("meeting_plan", order.index(sid), "id")
+            mark = program_doc.mark(loc)
+            claims.append(Claim(
+                meeting_calendar_path(pid, cid, meeting.number, sid),
+                f"the calendar of meeting {meeting.number} ({meeting.session.title})",
+                program_doc.file, 2, f"the session id {sid!r}", mark[0] if mark else None,
+                format_loc(loc)))
+    return claims
+
+
+def check_paths(library: Library, pages: list[PageSpec], calendars: list[Claim],
+                planned: set[str]) -> None:
+    """Refuse two outputs at one address: report each clash on the content that caused it
+    (a file name or id equal to a name the handbook uses for a page or calendar of its own)."""
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in [*_page_claims(library, pages), *calendars]:
+        groups[address(claim.path)].append(claim)
+    errors = []
+    for where, claims in groups.items():
+        if len(claims) < 2:
+            continue
+        blamed = max(claims, key=lambda c: c.rank)  # the first of the highest rank
+        if blamed.rank < 2:
+            raise RuntimeError(f"two generated outputs at {where}: {claims}")
+        others = "; ".join(f"{c.what} ({c.path}, made from {c.file})"
+                           for c in claims if c is not blamed)
+        shared = f"; both would be published at {where}" if len(
+            {c.path for c in claims}) > 1 else ""
+        errors.append(ContentError(
+            blamed.file, f"{blamed.cause} would put {blamed.what} at {blamed.path}, where the "
+            f"handbook already puts {others}{shared}", blamed.line, None, blamed.field,
+            f"{'rename the file' if blamed.rank == 3 else 'change this id'}: the handbook "
+            "names its own pages and calendars index, print, pack-<role>, curriculum-<role> "
+            "and <number>-<session id> (such as 01-kickoff), so pick an id that is none of "
+            "these"))
+    if errors:
+        raise HandbookError(errors)
+    if {c.path for c in calendars} != planned:
+        raise RuntimeError("plan.check_paths and calendar.calendar_files disagree on paths")
 
 
 def _site_settings(library: Library) -> dict[str, Any]:

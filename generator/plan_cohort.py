@@ -14,10 +14,12 @@ from .views import (
     Link,
     PageSpec,
     agenda_rows,
+    cohort_calendar_path,
     cohort_dir,
     format_clock,
     format_day,
     format_time_range,
+    meeting_calendar_path,
     meeting_path,
     module_path,
     playbook_path,
@@ -42,7 +44,6 @@ def meeting_link(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting) 
 def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
              schedule: CohortSchedule) -> list[dict[str, Any]]:
     meetings = schedule.meetings
-    base = cohort_dir(pid, cid)
     agendas = []
     for index, meeting in enumerate(meetings):
         session = meeting.session
@@ -60,7 +61,7 @@ def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
                         "topic": library.topics[t]} for t in session.topics],
             "challenges": [Link(library.challenges[c].title, playbook_path(c))
                            for c in session.challenges],
-            "calendar": f"{base}/{meeting.number:02d}-{session.id}.ics",
+            "calendar": meeting_calendar_path(pid, cid, meeting.number, session.id),
             "previous": previous and meeting_link(pid, cid, cohort, previous),
             "next": following and meeting_link(pid, cid, cohort, following),
         })
@@ -88,7 +89,7 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
         "skipped": [{"day": format_day(s.day), "reason": s.reason} for s in schedule.skipped],
         "first": format_day(meetings[0].start), "last": format_day(meetings[-1].start),
         "clock": format_clock(meetings[0].start),
-        "calendar": f"{cohort_dir(pid, cid)}/{cid}.ics",
+        "calendar": cohort_calendar_path(pid, cid),
         "print_page": Link("Print the whole cohort", f"{cohort_dir(pid, cid)}/print.md"),
         "packs": [Link(PACK_TITLES[a], f"{cohort_dir(pid, cid)}/pack-{a}.md")
                   for a in AUDIENCES],

@@ -49,6 +49,25 @@ def meeting_path(pid: str, cid: str, number: int, session_id: str) -> str:
     return f"{cohort_dir(pid, cid)}/{number:02d}-{session_id}.md"
 
 
+def cohort_calendar_path(pid: str, cid: str) -> str:
+    return f"{cohort_dir(pid, cid)}/{cid}.ics"
+
+
+def meeting_calendar_path(pid: str, cid: str, number: int, session_id: str) -> str:
+    return meeting_path(pid, cid, number, session_id).removesuffix(".md") + ".ics"
+
+
+def address(path: str) -> str:
+    """Where MkDocs publishes a docs file with `use_directory_urls`: `a/b.md` and `a/b/index.md`
+    both become `a/b/`, so two such pages overwrite each other in the built site."""
+    if not path.endswith(".md"):
+        return path
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
 def topic_path(ident: str) -> str:
     return f"topics/{ident}.md"
 
