@@ -46,6 +46,10 @@ HEADERS: dict[str, set[str]] = {
                      "menteeworkemail", "emailmentee", "menteemailaddress"},
 }
 IN_FILE = "the cohort file"
+ALREADY = "is already in the cohort file"
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) never belong in a
+# name, and an ANSI colour sequence goes whole rather than leaving "[31m" behind.
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LABEL = {"mentor": "mentor", "mentee": "mentee", "department": "department",
          "mentor_email": "mentor's email", "mentee_email": "mentee's email"}
 
@@ -59,6 +63,30 @@ class ImportResult:
     skipped: list[ContentError] = field(default_factory=list)
     replaced: int = 0  # pairs that were in the file before a replace
     kept: int = 0  # pairs that were in the file before an append
+    append: bool = False
+    already: int = 0  # rows of an append that were all in the file: nothing was written
+    stripped: dict[int, int] = field(default_factory=dict)  # row -> cells cleaned
+
+    def summary(self) -> str:
+        """What the command prints last: what was imported, and what happened to the file."""
+        if self.already:
+            return (f"0 pairs imported: all {self.already} rows are already in the cohort "
+                    f"file; {self.cohort_file} was left as it was.")
+        plural = "s" if self.imported != 1 else ""
+        skipped = len(self.skipped)
+        lines = [f"{self.imported} pair{plural} imported, {skipped} row"
+                 f"{'s' if skipped != 1 else ''} skipped."]
+        if self.stripped:
+            cells, rows = sum(self.stripped.values()), len(self.stripped)
+            listed = ", ".join(str(n) for n in sorted(self.stripped))
+            lines.append(f"Note: control characters removed from {cells} cell"
+                         f"{'s' if cells != 1 else ''} in {rows} row{'s' if rows != 1 else ''}"
+                         f" ({listed}); they are invisible in a spreadsheet and cannot be "
+                         "shown on a page.")
+        before = (f"added to the {self.kept} pairs already there" if self.append
+                  else f"replaced the {self.replaced} pairs that were there")
+        lines.append(f"Wrote {self.cohort_file} ({before}). Run `handbook check` next.")
+        return "\n".join(lines)
 
 
 def compact(header: str) -> str:
@@ -69,12 +97,21 @@ def compact(header: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A spreadsheet cell as text: numbers without a spurious .0, empty cells as ''."""
+    """A spreadsheet cell as text: numbers without a spurious .0, empty cells as ''. Spaces
+    and control characters are dealt with by `_clean`, which counts what it removes."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return str(value)
+
+
+def _clean(text: str) -> tuple[str, bool]:
+    """The cell with control characters removed and runs of spaces made one; and whether any
+    control character was there. Removed rather than reported: they are invisible in the
+    spreadsheet, so a row named for them could hardly be fixed at the source."""
+    stripped = CONTROL.sub("", text)
+    return " ".join(stripped.split()), stripped != text
 
 
 def read_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
@@ -179,12 +216,16 @@ def find_columns(header: list[str], explicit: dict[str, str | None],
 
 def rows_to_pairs(rows: Iterator[tuple[int, list[str]]], explicit: dict[str, str | None],
                   shown: str, existing: list[dict[str, Any]]
-                  ) -> tuple[list[dict[str, str]], list[ContentError]]:
-    """The usable pairs, and one located problem per row that cannot be used.
+                  ) -> tuple[list[dict[str, str]], list[ContentError], dict[int, int]]:
+    """The usable pairs, one located problem per row that cannot be used, and how many cells
+    of each imported row (by row number) had control characters removed.
 
     `existing` pairs count as already taken, so an append never adds a pair twice.
     """
-    header_row, header = next(((n, r) for n, r in rows if any(r)), (0, []))
+    cleaned = ((n, [_clean(c) for c in cells]) for n, cells in rows)
+    table = ((n, [text for text, _ in cells], [dirty for _, dirty in cells])
+             for n, cells in cleaned)
+    header_row, header = next(((n, r) for n, r, _ in table if any(r)), (0, []))
     if not header:
         raise HandbookError([ContentError(shown, "the spreadsheet is empty",
                                           hint="export it with a header row, then one row per "
@@ -195,8 +236,9 @@ def rows_to_pairs(rows: Iterator[tuple[int, list[str]]], explicit: dict[str, str
     }
     pairs: list[dict[str, str]] = []
     problems: list[ContentError] = []
+    stripped: dict[int, int] = {}
     any_row = False
-    for number, cells in rows:
+    for number, cells, dirty in table:
         if not any(cells):
             continue  # blank lines at the end of an export are not mistakes
         any_row = True
@@ -206,21 +248,24 @@ def rows_to_pairs(rows: Iterator[tuple[int, list[str]]], explicit: dict[str, str
         if problem is None:
             key = _key(values)
             if key in seen and seen[key] == IN_FILE:
-                problem = (f"the pair {values['mentor']} / {values['mentee']} is already in "
-                           "the cohort file", "--append skips pairs that are already there")
+                problem = (f"the pair {values['mentor']} / {values['mentee']} {ALREADY}",
+                           "--append skips pairs that are already there")
             elif key in seen:
                 problem = (f"the pair {values['mentor']} / {values['mentee']} is a duplicate "
                            f"of {seen[key]}", "delete one of the two rows")
             else:
                 seen[key] = f"row {number}"
                 pairs.append(values)
+                count = sum(1 for i in columns.values() if i < len(dirty) and dirty[i])
+                if count:
+                    stripped[number] = count
                 continue
         message, hint = problem
         problems.append(ContentError(shown, f"row {number}: {message}", hint=hint))
     if not any_row:
         raise HandbookError([ContentError(shown, f"there are no rows below the header (row "
                                           f"{header_row})", hint="add one row per pair")])
-    return pairs, problems
+    return pairs, problems, stripped
 
 
 def _key(pair: dict[str, Any]) -> tuple[str, str]:
@@ -328,6 +373,18 @@ def _take_tail(node: Any) -> str:
     return ""
 
 
+def _take_end(seq: CommentedSeq, data: CommentedMap) -> str:
+    """The comment lines after a list that ruamel.yaml does not hang on its last item: after a
+    block list of flow-style pairs they are the list's end comments; after a flow-style list
+    they hang on the `pairs` key, behind the comment on the list's own line (which stays)."""
+    tail = "".join(" " * token.column * bool(token.value.strip()) + token.value.lstrip(" ")
+                   for token in seq.ca.end or [] if isinstance(token, CommentToken))
+    seq.ca.end = []
+    if seq.fa.flow_style():
+        tail += _detach(data.ca.items.get("pairs"), 2) or ""
+    return tail
+
+
 def _put_tail(seq: CommentedSeq, tail: str) -> None:
     """Hang comment lines taken by `_take_tail` after the new last item."""
     if not tail.strip() or not len(seq):
@@ -363,8 +420,11 @@ def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown
                                           hint="fix the file by hand, then import again")])
     old_pairs = [p for p in old if isinstance(p, dict)]
 
-    pairs, problems = rows_to_pairs(read_rows(sheet, sheet_shown), explicit, sheet_shown,
-                                    old_pairs if append else [])
+    pairs, problems, stripped = rows_to_pairs(read_rows(sheet, sheet_shown), explicit,
+                                              sheet_shown, old_pairs if append else [])
+    if not pairs and problems and all(p.message.endswith(ALREADY) for p in problems):
+        return ImportResult(shown, 0, append=append, kept=len(old_pairs),
+                            already=len(problems))  # nothing to do is not a mistake
     if not pairs:
         raise HandbookError([*problems, ContentError(
             sheet_shown, "no row could be used", hint=f"{shown} was left as it was")])
@@ -379,6 +439,8 @@ def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown
     seq: CommentedSeq = current if keep else CommentedSeq()
     if isinstance(current, CommentedSeq) and len(current):
         tail = _take_tail(current)
+        if not keep:
+            tail += _take_end(current, data)
     else:  # `pairs: []  # none yet`: the comments hang on the key
         tail = _detach(data.ca.items.get("pairs"), 2) or ""
     flow = bool(keep) and isinstance(seq[-1], CommentedMap) and bool(seq[-1].fa.flow_style())
@@ -394,4 +456,5 @@ def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown
     atomic_write(path, new_text.encode("utf-8"))  # an interrupted import leaves the old file
     return ImportResult(shown, len(pairs), problems,
                         replaced=0 if append else len(old_pairs),
-                        kept=len(old_pairs) if append else 0)
+                        kept=len(old_pairs) if append else 0, append=append,
+                        stripped=stripped)

@@ -413,3 +413,71 @@ def test_shipped_yaml_files_start_with_their_schema_comment() -> None:
         target = path.parent / first.split("$schema=", 1)[1]
         assert target.resolve() == (REPO / "schemas" / f"{kind}.schema.json").resolve()
         assert second.startswith("# "), f"{path}: the original comment line must follow"
+
+
+# --- import-pairs: comments after flow-style pairs, nothing new, control characters ---------
+
+FLOW_HEAD = COMMENTED_COHORT.split("summary: |")[0]
+
+
+@pytest.mark.parametrize("pairs, after", [
+    # block list of flow-style pairs, then a comment line before the next key
+    ("pairs:\n  - {mentor: A Mentor, mentee: A Mentee}\n# keep me\n", "# keep me\n"),
+    ("pairs:\n  - {mentor: A Mentor, mentee: A Mentee}\n  - {mentor: B M, mentee: B N}\n"
+     "  # keep me, indented\n", "  # keep me, indented\n"),
+    # a flow-style list with a comment at the end of its line, then a comment line
+    ("pairs: [{mentor: A Mentor, mentee: A Mentee}]  # keep me\n# and me\n", "# and me\n"),
+    ("pairs: [\n  {mentor: A Mentor, mentee: A Mentee},\n  {mentor: B M, mentee: B N}\n"
+     "]  # keep me\n# and me\n", "# and me\n"),
+], ids=["block-of-flow", "block-of-flow-indented", "flow", "flow-multiline"])
+def test_import_replace_keeps_comments_after_flow_style_pairs(tmp_path: Path, pairs: str,
+                                                              after: str) -> None:
+    project, cohort = _commented_cohort(tmp_path)
+    original = FLOW_HEAD + pairs + "summary: Last key.\n"
+    cohort.write_text(original, "utf-8")
+    sheet = write_csv(tmp_path / "pairs.csv", "Mentor,Mentee\nNew Mentor,New Mentee\n")
+    ok(handbook("import-pairs", "pilot", "first", str(sheet), cwd=project))
+    text = cohort.read_text("utf-8")
+    assert _comments(text) == _comments(original), text
+    # the comment lines after the list still come after the new pairs, before the next key
+    assert text.endswith("    mentee: New Mentee\n" + after + "summary: Last key.\n"), text
+    assert load(cohort)["pairs"] == [{"mentor": "New Mentor", "mentee": "New Mentee"}]
+    ok(handbook("check", cwd=project))
+
+
+def test_import_append_with_nothing_new_is_not_an_error(tmp_path: Path) -> None:
+    project, cohort = _commented_cohort(tmp_path)
+    before = cohort.read_bytes()
+    sheet = write_csv(tmp_path / "again.csv", "Mentor,Mentee\nOld Mentor,Old Mentee\n"
+                                              "old mentor, OLD  MENTEE\n")
+    done = handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)
+    ok(done)
+    assert "0 pairs imported: all 2 rows are already in the cohort" in done.stdout
+    assert "error" not in (done.stdout + done.stderr).lower()
+    assert cohort.read_bytes() == before
+
+
+def test_import_append_with_nothing_new_but_a_bad_row_still_fails(tmp_path: Path) -> None:
+    project, cohort = _commented_cohort(tmp_path)
+    before = cohort.read_bytes()
+    sheet = write_csv(tmp_path / "again.csv", "Mentor,Mentee\nOld Mentor,Old Mentee\nAda,\n")
+    refused(handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project),
+            "row 3: the mentee is missing", "no row could be used")
+    assert cohort.read_bytes() == before
+
+
+def test_import_strips_control_characters_from_cells(tmp_path: Path) -> None:
+    project, cohort = _commented_cohort(tmp_path)
+    sheet = write_csv(tmp_path / "dirty.csv", "Mentor,Mentee,Department\n"
+                      "Ada\x00 Young,Bob\x07 Senior,\x1b[31mFinance\x1b[0m\n"
+                      "Cy\x7f Young,Di\x85 Park,\x0b Legal \x1f\n")
+    done = handbook("import-pairs", "pilot", "first", str(sheet), cwd=project)
+    ok(done)
+    assert "2 pairs imported, 0 rows skipped" in done.stdout
+    assert "control characters removed from 6 cells in 2 rows (2, 3)" in done.stdout
+    text = cohort.read_text("utf-8")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\\[0abex]", text), text
+    assert load(cohort)["pairs"] == [
+        {"mentor": "Ada Young", "mentee": "Bob Senior", "department": "Finance"},
+        {"mentor": "Cy Young", "mentee": "Di Park", "department": "Legal"}]
+    ok(handbook("check", cwd=project))
