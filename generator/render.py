@@ -32,25 +32,38 @@ class Raw(str):
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>&])")
 
 
-NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]#|<>&\s]|^[-+]|^\d+\.")
+# Characters that open block syntax at the start of a line, in the site's extensions or ones
+# it may switch on: lists (- + 1. 1)), admonitions (!!! ???), setext headings (=== ---),
+# definitions (:), blocks (///), fences (~~~), math ($$) and the like.
+NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]#|<>&\s]|^[-+!?=:/~%$]|^\d+[.)]")
+LINE_START = re.compile(r"^( ?)(?:([-+!])|([?=:/~%$])|(\d+)([.)]))")
+
+
+def _line_start(match: re.Match[str]) -> str:
+    space, backslashed, entity, digits, mark = match.groups()
+    if backslashed:
+        return f"{space}\\{backslashed}"  # Markdown's own escapes: '\-', '\+', '\!'
+    if entity:
+        return f"{space}&#{ord(entity)};"  # no backslash escape exists for these
+    return space + digits + ("\\." if mark == "." else "&#41;")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def escape_text(value: str) -> str:
     """Plain text that shows as typed wherever it lands: a paragraph, a table cell, a heading,
-    a link label. HTML characters become entities; Markdown punctuation is backslashed."""
+    a link label. HTML characters become entities; Markdown punctuation is backslashed; and
+    whatever would open a block (a list, an admonition, a heading underline, indented code)
+    is neutralised at the start, since a template may print the value at a line's start."""
     text = str(value)
-    if not NEEDS_ESCAPE.search(text.replace(" ", "")):
+    if not NEEDS_ESCAPE.search(text.replace(" ", "")) and text[:1] != " ":
         return text  # the common case: nothing to do
-    text = re.sub(r"\s+", " ", text)  # one line; a separator's spaces are kept
+    text = re.sub(r"\s+", " ", text)  # one line, never indented code; a separator keeps spaces
 
     def one(match: re.Match[str]) -> str:
         char = match.group(1)
         return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, "\\" + char)
 
-    text = MD_SPECIAL.sub(one, text)
-    # At the start of a line, '- x', '+ x' and '1. x' would start a list.
-    return re.sub(r"^([-+])|^(\d+)\.", lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\.", text)
+    return LINE_START.sub(_line_start, MD_SPECIAL.sub(one, text), count=1)
 
 
 def _safe_target(target: str) -> str:
@@ -116,10 +129,16 @@ def _link_from(target: str, folder: str) -> str:
     return "/".join([".."] * (len(here) - common) + there[common:])
 
 
+# Characters that end a link's address or a table cell, or start Markdown inside either
+# (a backtick opens a code span that hides the cell's closing '|'): percent-encoded, which
+# every browser and mail client reads as the character itself.
+URL_QUOTES = str.maketrans({c: f"%{ord(c):02X}" for c in
+                            [*map(chr, range(0x21)), "\x7f", *"()<>[]{}|`\\\""]})
+
+
 def url_link(url: str, label: str | None = None) -> Raw:
     """A Markdown link to an outside address (already validated as http(s) or mailto)."""
-    quoted = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return Raw(f"[{escape_text(label or url)}]({quoted})")
+    return Raw(f"[{escape_text(label or url)}]({url.translate(URL_QUOTES)})")
 
 
 @functools.lru_cache(maxsize=8)
