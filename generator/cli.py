@@ -6,7 +6,11 @@ is a bug and raises normally.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -16,7 +20,7 @@ from typing import Any
 
 import click
 
-from . import importer, scaffold
+from . import importer, publish, scaffold
 from .errors import HandbookError, relative
 from .mkdocs_plugin import SKIP_ENV
 from .pipeline import Project, generate, prepare
@@ -53,34 +57,118 @@ def check(root: Path) -> None:
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Treat MkDocs warnings (broken links, missing pages) as errors.")
 def build(root: Path, strict: bool) -> None:
-    """Generate the pages, then build the site into site/ (the old site stays on failure)."""
+    """Generate the pages, then build the site into site/ (the old site stays on failure).
+
+    MkDocs builds into a hidden staging folder beside site/; only a build that finished (and
+    passed --strict) is swapped in, by `publish`. Ctrl-C, `kill` or a full disk at any moment
+    leave the previous site/ whole; the next build clears what an interrupted one left.
+    """
     started = time.perf_counter()
-    click.echo("Generating pages from content/ ...", err=True)
+    config_file = Path(root) / "mkdocs.yml"
+    site = publish.site_folder(config_file)
+    staging: Path | None = None
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
+        publish.recover(site)
+        click.echo("Generating pages from content/ ...", err=True)
         result = generate(Project.at(root))
+        report = result.report
+        assert report is not None
+        click.echo(f"  {len(result.outputs)} files: {len(report.written)} written, "
+                   f"{len(report.removed)} removed, {report.unchanged} unchanged "
+                   f"({result.seconds:.1f} s)", err=True)
+        click.echo(f"Building {site.name}/ with MkDocs ...", err=True)
+        staging = publish.stage(site)
+        if not _run_mkdocs(config_file, staging, strict):
+            click.echo(f"MkDocs failed; the previous {site.name}/ is unchanged.", err=True)
+            sys.exit(1)
+        publish.swap(staging, site)
+        publish.recover(site)  # leftovers a killed engine was still writing at the start
     except HandbookError as error:
         _fail(error)
-    report = result.report
-    assert report is not None
-    click.echo(f"  {len(result.outputs)} files: {len(report.written)} written, "
-               f"{len(report.removed)} removed, {report.unchanged} unchanged "
-               f"({result.seconds:.1f} s)", err=True)
-    click.echo("Building site/ with MkDocs ...", err=True)
-    # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(Path(root) / "mkdocs.yml")]
-    if strict:
-        command.append("--strict")
-    env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1"}
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as mkdocs:
-        assert mkdocs.stdout is not None
-        for line in mkdocs.stdout:  # pass on warnings and errors, not MkDocs' chatter
-            if line.strip() and not line.startswith("INFO"):
-                click.echo(line.rstrip(), err=True)
-    if mkdocs.returncode != 0:
-        click.echo("MkDocs failed; the previous site/ is unchanged.", err=True)
+    except publish.PublishError as error:
+        click.echo(str(error), err=True)
         sys.exit(1)
-    click.echo(f"Built site/: {result.summary(time.perf_counter() - started)}.")
+    except OSError as error:  # e.g. a full disk while the generator writes build/docs
+        click.echo(publish.describe(error, "write", Path(root)), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt as interrupt:
+        swapped = staging is not None and not staging.exists() and site.is_dir()
+        click.echo(f"Interrupted; the new {site.name}/ was already published." if swapped
+                   else f"Interrupted; the previous {site.name}/ is unchanged.", err=True)
+        sys.exit(getattr(interrupt, "code", 128 + signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if staging is not None and staging.exists():
+            publish.discard(staging)
+    click.echo(f"Built {site.name}/: {result.summary(time.perf_counter() - started)}.")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill PID`) ends a build the way Ctrl-C does: engine stopped, site kept."""
+
+    code = 128 + signal.SIGTERM
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel stops MkDocs if `handbook` dies, even by SIGKILL."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
+ENGINE_OSERROR = re.compile(r"^\w*(?:Error|Exception): \[Errno (\d+)\] ([^:']+)(?:: '(.*)')?")
+
+
+def _run_mkdocs(config_file: Path, staging: Path, strict: bool) -> bool:
+    """MkDocs into `staging`, passing on its warnings and errors; True if it succeeded."""
+    # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file),
+               "-d", str(staging), *(["--strict"] if strict else [])]
+    env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1"}
+    crash: list[str] = []  # a traceback is held back: a full disk there is one line
+    # Own session: Ctrl-C reaches only `handbook`, which stops the engine and its workers.
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, start_new_session=os.name == "posix",
+                          preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                          ) as mkdocs:
+        assert mkdocs.stdout is not None
+        try:
+            for line in mkdocs.stdout:  # pass on warnings and errors, not MkDocs' chatter
+                if crash or line.startswith("Traceback"):
+                    crash.append(line.rstrip())
+                elif line.strip() and not line.startswith("INFO"):
+                    click.echo(line.rstrip(), err=True)
+        except BaseException:
+            _stop(mkdocs)
+            raise
+    if mkdocs.returncode != 0 and crash:
+        found = ENGINE_OSERROR.match(crash[-1])
+        if not found:
+            click.echo("\n".join(crash), err=True)  # a bug: show all of it
+            return False
+        number, reason, path = found.groups()
+        error = OSError(int(number), reason.strip(), path)
+        raise publish.PublishError(publish.describe(error, "write", staging))
+    return mkdocs.returncode == 0
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """End the engine and any worker it forked (they share its process group)."""
+    stop: Callable[[int], None] = (
+        (lambda sig: os.killpg(process.pid, sig)) if os.name == "posix" else
+        (lambda sig: process.terminate()))
+    with contextlib.suppress(ProcessLookupError):
+        stop(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            stop(getattr(signal, "SIGKILL", signal.SIGTERM))
+        process.wait()
 
 
 @main.command()

@@ -7,8 +7,6 @@ so the site can move to another engine that reads mkdocs.yml.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +40,6 @@ class HandbookConfig(Config):
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     # `mkdocs serve` makes new plugin instances for each rebuild without calling on_startup.
     command: str | None = None
-    final_site: Path | None = None
-    new_site: Path | None = None
 
     dirty = False
 
@@ -77,12 +73,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra["handbook"] = site  # the footer partial shows the contact from site.yml
         # MkDocs stamps the sitemap with the build date; take it from the content instead.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
-        if self.command == "build":
-            # Build beside the live site and swap at the end: a failed build keeps the old one.
-            self.final_site = Path(config.site_dir)
-            self.final_site.parent.mkdir(parents=True, exist_ok=True)
-            self.new_site = Path(tempfile.mkdtemp(prefix=".site-new-", dir=self.final_site.parent))
-            config.site_dir = str(self.new_site)
         return config
 
     @event_priority(-100)  # after every other plugin has changed the files and nav
@@ -129,23 +119,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         server.watch(str(root / self.config.templates))
         return server
 
-    def on_shutdown(self) -> None:
-        # Not on_post_build: MkDocs runs that before its --strict check, which may still fail
-        # the build. A failure goes through on_build_error first, which drops the new site.
-        if self.new_site is None or self.final_site is None:
-            return
-        old = None
-        if self.final_site.exists():
-            old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=self.final_site.parent))
-            os.replace(self.final_site, old / "site")
-        os.replace(self.new_site, self.final_site)
-        if old is not None:
-            shutil.rmtree(old)
-        self.new_site = None
-
     def on_build_error(self, *, error: Exception) -> None:
         if self.parallel:
             self.parallel.abort()
-        if self.new_site is not None:
-            shutil.rmtree(self.new_site, ignore_errors=True)
-            self.new_site = None

@@ -1,0 +1,159 @@
+"""Publish a finished build: swap a staging folder into site/ so site/ is always one whole site.
+
+`handbook build` owns this, not a MkDocs hook: MkDocs runs its shutdown hooks from a `finally`,
+so a hook cannot tell a finished build from an interrupted one. The engine writes into a hidden
+staging folder beside site/ (same filesystem, so renames are atomic); only after it finished
+and passed `--strict` does `swap` move site/ aside and the staging folder in. Folders are named
+so that any crash state is recognisable on disk:
+
+- `.site-new-*`  a staging folder: never published; removed by the next build.
+- `.site-old-*`  the previous site, whole (it got this name by one atomic rename). If site/ is
+  missing, a kill landed between the two renames of a swap: `recover` renames it back.
+- `.site-gone-*` an old site being removed: may be half deleted, so it is only ever removed.
+
+Pure Python on purpose: no MkDocs import, so another engine could be swapped in the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+NEW, OLD, GONE = "new", "old", "gone"
+
+
+class PublishError(Exception):
+    """An environmental failure (disk full, no permission, site/ busy): one line for the user."""
+
+
+def site_folder(config_file: Path) -> Path:
+    """The `site_dir` of an mkdocs.yml (default `site`), as MkDocs resolves it."""
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("", lambda *_: None)  # !ENV, !!python/name: not needed here
+    try:
+        config = yaml.load(config_file.read_text("utf-8"), loader)
+    except (OSError, yaml.YAMLError):
+        config = None  # MkDocs itself reports a missing or broken config file
+    value = config.get("site_dir") if isinstance(config, dict) else None
+    return (config_file.parent / (value if isinstance(value, str) else "site")).absolute()
+
+
+def _prefix(site: Path, kind: str) -> str:
+    return f".{site.name}-{kind}-"
+
+
+def _advice(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "free some disk space and run `handbook build` again"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "make sure you may write there, then run `handbook build` again"
+    if error.errno in (errno.EBUSY, errno.ETXTBSY):
+        return "close programs using it (a file browser, a web server), then build again"
+    return "fix that, then run `handbook build` again"
+
+
+def describe(error: OSError, doing: str, fallback: Path) -> str:
+    """One line: what failed on which path, why, and what to do."""
+    path = error.filename or fallback
+    reason = error.strerror or str(error)
+    return f"Could not {doing} {path}: {reason}; {_advice(error)}."
+
+
+@contextlib.contextmanager
+def _os_errors(doing: str, path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        raise PublishError(describe(error, doing, path)) from None
+
+
+def _check_site(site: Path) -> None:
+    if site.exists() and not site.is_dir():
+        raise PublishError(f"{site} is not a folder: move or delete it, then run "
+                           "`handbook build` again.")
+
+
+def _remove(folder: Path, site: Path) -> None:
+    """Rename to `.site-gone-*` (atomic) before deleting, so a half-deleted folder is never
+    mistaken for a whole old site."""
+    gone = folder
+    if not folder.name.startswith(_prefix(site, GONE)):
+        gone = folder.with_name(_prefix(site, GONE) + folder.name.rsplit("-", 1)[-1])
+        os.replace(folder, gone)
+    shutil.rmtree(gone, ignore_errors=True)
+
+
+def recover(site: Path) -> None:
+    """Undo what an interrupted build left: restore a site/ lost between the two renames of a
+    swap, then remove staging, old and half-deleted folders."""
+    _check_site(site)
+    if not site.exists():
+        olds = sorted(site.parent.glob(_prefix(site, OLD) + "*"),
+                      key=lambda p: p.stat().st_mtime_ns)
+        if olds:
+            with _os_errors("restore the previous site from", olds[-1]):
+                os.replace(olds[-1], site)
+    for kind in (NEW, OLD, GONE):  # what cannot go now (a file still open) goes next time
+        for leftover in site.parent.glob(_prefix(site, kind) + "*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                with contextlib.suppress(OSError):
+                    _remove(leftover, site)
+
+
+def stage(site: Path) -> Path:
+    """A new, empty, hidden staging folder beside site/ for the engine to build into."""
+    _check_site(site)
+    with _os_errors("create a build folder in", site.parent):
+        site.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=_prefix(site, NEW), dir=site.parent))
+
+
+def discard(staging: Path) -> None:
+    """Drop an unfinished build; what cannot be removed now goes on the next build."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the few microseconds between the renames (POSIX only);
+    a signal that arrives meanwhile is delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def swap(staging: Path, site: Path) -> None:
+    """Publish `staging` as site/; the previous site is removed only once the new one is in."""
+    _check_site(site)
+    old = site.with_name(_prefix(site, OLD) + staging.name.rsplit("-", 1)[-1])
+    moved, failure = False, None
+    with _signals_held():  # nothing but the two renames (and an undo) in here
+        try:
+            if site.exists():
+                os.replace(site, old)
+                moved = True
+            os.replace(staging, site)
+        except OSError as error:
+            failure = error
+            if moved:
+                with contextlib.suppress(OSError):  # left for `recover` if even this fails
+                    os.replace(old, site)
+    if failure is not None:
+        discard(staging)
+        raise PublishError(describe(failure, "publish the new site as", site))
+    if moved:
+        with contextlib.suppress(OSError):  # the site is published; the next build retries
+            _remove(old, site)

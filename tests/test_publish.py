@@ -1,0 +1,333 @@
+"""Publishing: `handbook build` swaps in only a finished, strict build; nothing loses site/.
+
+Interrupts hit a real `handbook build` process at chosen moments of a ~500-page build; the
+swap's crash states and environmental failures are simulated in process.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO, handbook, make_project
+
+from generator import cli, publish
+
+sys.path.insert(0, str(REPO / "bench"))
+from synth import Size, write_content
+
+TITLE = "Enterprise Mentoring Handbook"
+INTERRUPTED = "Interrupted; the previous site/ is unchanged."
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes: two trees are equal only if whole."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@dataclass(frozen=True)
+class Sites:
+    project: Path  # built once (site/ is `old`); its content since edited so a build gives `new`
+    old: dict[str, bytes]
+    new: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
+    base = tmp_path_factory.mktemp("publish")
+    root = make_project(base / "project", FIXTURES / "mini" / "content")
+    shutil.rmtree(root / "content")
+    size = Size(programs=4, cohorts_per_program=5, sessions=16)
+    assert size.pages >= 490
+    write_content(root / "content", size)
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    old = tree(root / "site")
+    site_yml = root / "content/site.yml"
+    site_yml.write_text(site_yml.read_text("utf-8").replace(TITLE, TITLE + " Two"), "utf-8")
+    reference = shutil.copytree(root, base / "reference", symlinks=True)
+    done = handbook("build", cwd=reference)
+    assert done.returncode == 0, done.stderr
+    new = tree(reference / "site")
+    assert old.keys() == new.keys() and old != new and len(old) > 500
+    return Sites(root, old, new)
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.glob(".site-*"))
+
+
+def mkdocs_processes(root: Path) -> list[int]:
+    """MkDocs processes still building this project (a killed build must not leave one)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"mkdocs" in command and any(str(root).encode() in part for part in command):
+            found.append(int(entry.name))
+    return found
+
+
+class Build:
+    """A real `handbook build` in its own process group, as a terminal starts it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build"], cwd=root, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stderr: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line)
+
+    def wait_for_line(self, text: str) -> None:
+        deadline = time.monotonic() + 30
+        while not any(text in line for line in self.stderr):
+            assert self.process.poll() is None, "".join(self.stderr)
+            assert time.monotonic() < deadline, "".join(self.stderr)
+            time.sleep(0.005)
+
+    def wait_for_staged_files(self, count: int) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            staged = sum(sum(1 for _ in p.rglob("*")) for p in self.root.glob(".site-new-*"))
+            if staged >= count:
+                return
+            assert self.process.poll() is None, "the build ended before the chosen moment"
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+
+    def finish(self) -> tuple[int, str]:
+        code = self.process.wait(timeout=60)
+        self.reader.join(timeout=10)
+        return code, "".join(self.stderr)
+
+
+@pytest.mark.parametrize("moment", ["generation", "mkdocs-start", "mkdocs-late"])
+def test_ctrl_c_leaves_the_old_site_whole(sites: Sites, tmp_path: Path, moment: str) -> None:
+    root = shutil.copytree(sites.project, tmp_path / "p", symlinks=True)
+    build = Build(root)
+    if moment == "generation":
+        build.wait_for_line("Generating pages")
+        time.sleep(0.1)
+    elif moment == "mkdocs-start":
+        build.wait_for_line("Building site/")
+        time.sleep(0.3)
+    else:
+        build.wait_for_staged_files(len(sites.old) * 3 // 4)
+    os.killpg(build.process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+    code, stderr = build.finish()
+    site = tree(root / "site")
+    assert site == sites.old or site == sites.new, "site/ must be one whole site, never less"
+    assert "Traceback" not in stderr
+    assert code == 130, stderr
+    if site == sites.old:
+        assert stderr.rstrip().endswith(INTERRUPTED), stderr
+    assert mkdocs_processes(root) == []
+    assert leftovers(root) == []
+
+
+def test_sigterm_late_in_mkdocs_stops_the_build_and_keeps_the_site(sites: Sites,
+                                                                    tmp_path: Path) -> None:
+    root = shutil.copytree(sites.project, tmp_path / "p", symlinks=True)
+    build = Build(root)
+    build.wait_for_staged_files(len(sites.old) // 2)
+    build.process.terminate()  # only the `handbook` process, as `kill PID` does
+    code, stderr = build.finish()
+    assert tree(root / "site") == sites.old
+    assert code == 128 + signal.SIGTERM and "Traceback" not in stderr, stderr
+    time.sleep(0.5)
+    assert mkdocs_processes(root) == []
+    assert leftovers(root) == []
+
+
+def test_sigkill_mid_build_then_the_next_build_cleans_up(sites: Sites, tmp_path: Path) -> None:
+    root = shutil.copytree(sites.project, tmp_path / "p", symlinks=True)
+    build = Build(root)
+    build.wait_for_staged_files(len(sites.old) // 2)
+    os.killpg(build.process.pid, signal.SIGKILL)
+    build.finish()
+    assert tree(root / "site") == sites.old
+    assert leftovers(root), "the killed build left its staging folder"
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert tree(root / "site") == sites.new
+    assert leftovers(root) == []
+
+
+# --- the swap, in process --------------------------------------------------------------------
+
+
+def fake_site(folder: Path, text: str, files: int = 20) -> Path:
+    for number in range(files):
+        page = folder / f"section{number % 3}" / f"page{number}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"{text} {number}", "utf-8")
+    return folder
+
+
+def test_swap_replaces_the_site_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    site = fake_site(tmp_path / "site", "old")
+    staging = publish.stage(site)
+    fake_site(staging, "new")
+    publish.swap(staging, site)
+    assert tree(site) == tree(fake_site(tmp_path / "expected", "new"))
+    assert leftovers(tmp_path) == []
+
+
+def test_a_kill_between_the_two_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
+    expected = tree(fake_site(tmp_path / "expected", "old"))
+    # The state a kill leaves after `site -> .site-old-*` and before `staging -> site`.
+    fake_site(tmp_path / ".site-old-abc123", "old")
+    fake_site(tmp_path / ".site-new-abc123", "new")
+    site = tmp_path / "site"
+    publish.recover(site)
+    assert tree(site) == expected
+    assert leftovers(tmp_path) == []
+
+
+def test_a_kill_while_removing_the_old_site_is_cleaned_up(tmp_path: Path) -> None:
+    site = fake_site(tmp_path / "site", "new")
+    expected = tree(site)
+    fake_site(tmp_path / ".site-gone-abc123", "old", files=3)  # half removed
+    fake_site(tmp_path / ".site-new-def456", "half", files=2)  # a killed build's staging
+    publish.recover(site)
+    assert tree(site) == expected
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    site = fake_site(tmp_path / "site", "old")
+    expected = tree(site)
+    staging = fake_site(publish.stage(site), "new")
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(source) == staging:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(publish.PublishError) as failed:
+        publish.swap(staging, site)
+    assert tree(site) == expected
+    assert "\n" not in str(failed.value) and "free some disk space" in str(failed.value)
+
+
+# --- environmental failures: one line, exit 1 --------------------------------------------------
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "mini", FIXTURES / "mini" / "content")
+    assert handbook("build", cwd=root).returncode == 0
+    return root
+
+
+def run_build(root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli.main, ["build", "--root", str(root)])
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception,
+                                                                     SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("failure", [errno.ENOSPC, errno.EACCES, errno.EBUSY])
+def test_a_failing_swap_is_one_line_and_keeps_the_site(mini: Path, failure: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(mini / "site")
+    real_replace, real_rename = os.replace, os.rename
+
+    def refuse(real):  # type: ignore[no-untyped-def]
+        def move(source: str | Path, target: str | Path) -> None:
+            if Path(target).name == "site" or Path(source).name == "site":
+                raise OSError(failure, os.strerror(failure), str(source))
+            real(source, target)
+        return move
+
+    monkeypatch.setattr(os, "replace", refuse(real_replace))
+    monkeypatch.setattr(os, "rename", refuse(real_rename))
+    code, output = run_build(mini)
+    assert code == 1, output
+    last = output.strip().splitlines()[-1]
+    assert "site" in last and os.strerror(failure) in last, output
+    assert "Traceback" not in output
+    assert tree(mini / "site") == before
+    assert leftovers(mini) == []
+
+
+def test_no_room_for_the_staging_folder_is_one_line(mini: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(mini / "site")
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device", str(mini))
+
+    monkeypatch.setattr("tempfile.mkdtemp", full)
+    code, output = run_build(mini)
+    assert code == 1 and "Traceback" not in output, output
+    assert "free some disk space" in output.strip().splitlines()[-1]
+    assert tree(mini / "site") == before
+
+
+def test_a_file_named_site_is_one_line(tmp_path: Path) -> None:
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    (root / "site").write_text("not a folder")
+    done = handbook("build", cwd=root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "site is not a folder" in done.stderr.strip().splitlines()[-1], done.stderr
+    assert (root / "site").read_text() == "not a folder"
+    assert leftovers(root) == []
+
+
+def test_a_full_disk_inside_mkdocs_is_one_line(mini: Path, tmp_path: Path) -> None:
+    """MkDocs runs in a child process: a disk that fills up there is reported like ours."""
+    before = tree(mini / "site")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import builtins, errno, os\n"
+        "_open = builtins.open\n"
+        "def _full(file, mode='r', *args, **kwargs):\n"
+        "    if '.site-new-' in str(file) and ('w' in mode or 'a' in mode):\n"
+        "        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))\n"
+        "    return _open(file, mode, *args, **kwargs)\n"
+        "builtins.open = _full\n")
+    env = {**os.environ, "PYTHONPATH": str(hook)}
+    done = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=mini, env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "No space left on device" in done.stderr.strip().splitlines()[-1], done.stderr
+    assert tree(mini / "site") == before
+    assert leftovers(mini) == []
+
+
+def test_plain_mkdocs_build_writes_site_directly(tmp_path: Path) -> None:
+    """The plugin no longer swaps: `mkdocs build` writes site/ as MkDocs always does."""
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                           str(tmp_path / "elsewhere")], cwd=root, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "elsewhere/index.html").is_file()
+    assert not (root / "site").exists() and leftovers(root) == []
