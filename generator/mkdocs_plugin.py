@@ -22,6 +22,7 @@ from .fork import configured_jobs
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
+from .search_terms import add_joined_forms
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
 NO_REUSE_ENV = "HANDBOOK_NO_REUSE"  # convert repeated bodies again (tests compare the two)
@@ -93,6 +94,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         if self.parallel:
             self.parallel.finish(config)
+        # Every entry is in now (the workers' too): hyphenated words, findable joined up.
+        search = getattr(config.plugins.get("material/search"), "search_index", None)
+        if search is not None:
+            add_joined_forms(search.entries)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["nav"] = page_nav(nav, self.config.sidebar_limit)
