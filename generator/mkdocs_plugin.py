@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -70,7 +71,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         generated = yaml.safe_load(shape)
         config.nav = generated["nav"]
         site = generated["site"]
-        config.site_name = site["title"]
+        # Material prints site_name into HTML, escaped in some places (`| e`) and not in
+        # others; text escaped once as Markup reads right in both (`| e` leaves Markup alone).
+        config.site_name = escape(site["title"])
+        for key in ("site_description", "site_author"):
+            if config[key] and not isinstance(config[key], Markup):
+                config[key] = escape(config[key])
         config.extra["handbook"] = site  # the footer partial shows the contact from site.yml
         # MkDocs stamps the sitemap with the build date; take it from the content instead.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))

@@ -63,3 +63,37 @@ def browser_page() -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+# Recorded before any page script runs: every Content-Security-Policy violation the page reports.
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp.push(
+  e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));
+"""
+
+
+class Watch:
+    """What a page did that it must not: dialogs opened, CSP violations, console CSP errors."""
+
+    def __init__(self, page: object) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        self.console: list[str] = []
+        page.add_init_script(CSP_WATCH)  # type: ignore[attr-defined]
+        page.on("dialog", self._dialog)  # type: ignore[attr-defined]
+        page.on("console", self._console)  # type: ignore[attr-defined]
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def _console(self, message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        if "Content Security Policy" in text:
+            self.console.append(text)
+
+    def violations(self) -> list[str]:
+        """CSP violations on the current page (events) and so far (console)."""
+        events = self.page.evaluate("window.__csp || []")  # type: ignore[attr-defined]
+        return list(events) + self.console
