@@ -1,12 +1,14 @@
 """Calendar files: one .ics per cohort and one per meeting.
 
 Rebuilds must not duplicate events in a subscribed calendar and must be byte-identical, so UIDs
-come from program, cohort and session ids, and DTSTAMP from the content (the cohort's start
-date), never from the clock.
+come from program, cohort and session ids. A changed meeting must replace the old one in apps
+that imported it, so each event carries a SEQUENCE and DTSTAMP from the calendar ledger
+(`revisions.py`): 0 and the cohort's start date until the event first changes, then one more
+and a second later at each change. Never from the clock.
 
 `icalendar` computes each time zone (VTIMEZONE), encodes every value (escaping, date-times) and
 defines what an event looks like (`MeetingEvent.component`). Only the last step, joining
-an event's eight encoded values into folded lines, is done here: icalendar's serializer took
+an event's nine encoded values into folded lines, is done here: icalendar's serializer took
 0.35 ms an event (mostly folding each line character by character), most of the generator's
 time on a site of thousands of meetings. A test holds this fast path to icalendar's bytes.
 """
@@ -15,16 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Calendar, Event, Timezone, vDDDTypes, vText, vUri
+from icalendar import Calendar, Event, Timezone, vDDDTypes, vInt, vText, vUri
 
 from .views import cohort_dir, meeting_path
 
 if TYPE_CHECKING:
     from .models import Cohort, Site
+    from .revisions import Revisions
     from .schedule import CohortSchedule, ScheduledMeeting
     from .validate import Library
 
@@ -44,13 +48,15 @@ class MeetingEvent:
     description: str
     location: str | None
     url: str | None
+    sequence: int = 0  # the event's revision: raised each time what a reader sees changes
 
     def values(self) -> list[tuple[str, Any]]:
         """(name, icalendar value) pairs: icalendar's canonical order, then alphabetical."""
         pairs: list[tuple[str, Any]] = [
             ("SUMMARY", vText(self.summary)), ("DTSTART", vDDDTypes(self.start)),
             ("DTEND", vDDDTypes(self.end)), ("DTSTAMP", vDDDTypes(self.stamp)),
-            ("UID", vText(self.uid)), ("DESCRIPTION", vText(self.description))]
+            ("UID", vText(self.uid)), ("SEQUENCE", vInt(self.sequence)),
+            ("DESCRIPTION", vText(self.description))]
         if self.location:
             pairs.append(("LOCATION", vText(self.location)))
         if self.url:
@@ -61,11 +67,28 @@ class MeetingEvent:
         """The same event built by icalendar: what `to_ical` must equal, byte for byte."""
         event = Event()
         for name, value in self.values():
-            event.add(name, value.dt if isinstance(value, vDDDTypes) else str(value))
+            plain = int(value) if isinstance(value, vInt) else str(value)
+            event.add(name, value.dt if isinstance(value, vDDDTypes) else plain)
         return event
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything a reader of the event sees, so the ledger can tell when it
+        changed: title, start and end with their time zone, place, description, link. Kept
+        once worked out: the plan compares it and `handbook build` records it."""
+        fields = (self.summary, _wall(self.start), _wall(self.end), self.location or "",
+                  self.description, self.url or "")
+        return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:16]
 
     def to_ical(self) -> bytes:
         return serialize(self.values())
+
+
+def _wall(when: dt.datetime) -> str:
+    """Wall-clock time and zone: what the event says (cheaper than `isoformat`, which works out
+    the UTC offset)."""
+    return (f"{when.year}-{when.month}-{when.day} {when.hour}:{when.minute}:{when.second} "
+            f"{when.tzinfo}")
 
 
 def serialize(values: list[tuple[str, Any]]) -> bytes:
@@ -188,15 +211,18 @@ class CalendarFile:
     events: tuple[MeetingEvent, ...]
 
 
-def calendar_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
-                   ) -> dict[str, CalendarFile]:
+def calendar_files(library: Library, schedules: dict[tuple[str, str], CohortSchedule],
+                   revisions: Revisions | None = None) -> dict[str, CalendarFile]:
     """Every .ics file of the site, keyed by its path in the docs folder: one per cohort and
-    one per meeting. The render stage turns them into bytes (`serialize_calendars`)."""
+    one per meeting, each event at the revision the ledger gives it. The render stage turns
+    them into bytes (`serialize_calendars`)."""
     files: dict[str, CalendarFile] = {}
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         meetings = schedules[(pid, cid)].meetings
         stamp = dt.datetime.combine(cohort.schedule.start, dt.time(), tzinfo=dt.UTC)
         events = tuple(meeting_event(library.site, pid, cid, cohort, m, stamp) for m in meetings)
+        if revisions is not None:
+            events = tuple(revisions.revise(event) for event in events)
         name = f"{library.programs[pid].title}: {cohort.title}"
         files[f"{cohort_dir(pid, cid)}/{cid}.ics"] = CalendarFile(name, events)
         for meeting, event in zip(meetings, events, strict=True):

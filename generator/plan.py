@@ -16,6 +16,7 @@ from .calendar import CalendarFile, calendar_files
 from .errors import ContentError, HandbookError, format_loc
 from .models import Program
 from .plan_cohort import cohort_pages, meeting_link
+from .revisions import Revisions
 from .schedule import CohortSchedule, schedule_cohort
 from .validate import Library
 from .views import (
@@ -215,8 +216,9 @@ def _nav(library: Library) -> list[NavItem]:
     ]
 
 
-def plan_site(library: Library) -> SitePlan:
-    """Every page, file and nav entry of the site, computed in memory."""
+def plan_site(library: Library, revisions: Revisions | None = None) -> SitePlan:
+    """Every page, file and nav entry of the site, computed in memory; calendar events at the
+    revision the ledger gives them (none: as a first build publishes them)."""
     schedules = _schedules(library)
     usage = _usage(library, schedules)
     pages = _index_pages(library)
@@ -225,7 +227,7 @@ def plan_site(library: Library) -> SitePlan:
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
     pages += _library_pages(library, usage)
-    calendars = calendar_files(library, schedules)
+    calendars = calendar_files(library, schedules, revisions)
     check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}

@@ -68,7 +68,8 @@ def _event(**changes: object) -> MeetingEvent:
            url="https://intranet.example.com/" + "deep/" * 30),
     _event(summary="Rückblick – Halbzeit 😀 " * 5, start=dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC),
            end=dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC)),
-], ids=["plain", "location", "escapes", "utc"])
+    _event(sequence=12, stamp=dt.datetime(2027, 3, 1, 0, 0, 11, tzinfo=dt.UTC)),
+], ids=["plain", "location", "escapes", "utc", "revised"])
 def test_event_is_icalendars_event(event: MeetingEvent) -> None:
     assert event.to_ical() == event.component().to_ical()
 
