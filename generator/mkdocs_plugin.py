@@ -23,6 +23,7 @@ from .fork import configured_jobs
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
+from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
@@ -117,12 +118,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         markdown, self.reuses[page.file.src_uri] = plan_reuse(markdown, self.bodies)
         return markdown
 
+    @event_priority(-100)  # last: what any plugin made of the page passes the allowlist
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         html = splice(html, self.reuses.pop(page.file.src_uri, []), page.url)
         html, body = take_body(html, page.url)
         if body is not None:
             self.bodies[page.file.src_uri] = body
-        return html
+        # After the splice (so repeated bodies are cleaned on every page that shows them)
+        # and after take_body (nh3 drops the comments that mark bodies).
+        return sanitize_html(html)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).parent

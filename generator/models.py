@@ -32,7 +32,12 @@ class MarkdownText(str):
 
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)|(^\s{0,3}\[[^\]]+\]:\s*<?)(\S+)", re.M)
+# A link's target, or a reference definition's, wherever Markdown finds one: inside quotes,
+# list items and indented blocks, with the URL on the next line or broken over two lines
+# (browsers drop line breaks inside a URL; is_unsafe_target drops them too).
+LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)>]*)"
+                         r"|(^[ \t>]*(?:(?:[-+*]|\d+[.)])[ \t>]+)*\[[^\]]+\]:"
+                         r"[ \t]*(?:\n[ \t>]*)?<?)(\S+)", re.M)
 
 
 def is_unsafe_target(target: str) -> bool:

@@ -73,9 +73,12 @@ def _safe_target(target: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def sanitize_markdown(value: str) -> str:
-    """Author Markdown without raw HTML (shown as text) or javascript:/data: links."""
+    """Author Markdown without raw HTML (shown as text), attribute lists (shown as typed) or
+    javascript:/data: links."""
     # Entities are shown as typed (no '&#106;avascript:' tricks); a bare '&' is left to Markdown.
     text = re.sub(r"&(?=#?\w+;)", "&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
+    # attr_list is on for the templates' buttons; from an author, `{: onclick=...}` is text.
+    text = text.replace("{", "\\{")
     text = re.sub(r"^(\s*)&gt;", r"\1>", text, flags=re.M)  # keep block quotes
 
     def link(match: re.Match[str]) -> str:

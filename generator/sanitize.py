@@ -1,0 +1,53 @@
+"""Output allowlist: the HTML of every page body passes nh3 (the Rust ammonia sanitizer).
+
+The render stage already keeps raw HTML and script links out of author Markdown, but those
+checks read the input with patterns, and Markdown has many ways to say the same thing (a
+reference defined inside a quote, a URL broken over two lines, an attribute list). So the
+guarantee sits at the output instead: whatever Markdown produced, only the tags and attributes
+below reach the page, links and images point only at http(s), mailto or relative addresses,
+and no element keeps an event handler or a style other than a table cell's alignment.
+
+The lists hold what Python-Markdown and the site's extensions (toc, tables, admonition,
+attr_list, pymdownx.tasklist) produce from the generator's templates; a tag outside them
+loses its markup and keeps its text. This module never imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input",
+    "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+ATTRIBUTES = {
+    "*": {"id", "class", "title"},
+    "a": {"href", "rel"},
+    "img": {"src", "alt"},
+    "ol": {"start"},
+    "th": {"style"},  # python-markdown's tables align columns with style="text-align: ..."
+    "td": {"style"},
+    "input": {"disabled", "checked"},  # pymdownx.tasklist's checkboxes
+}
+SCHEMES = frozenset({"http", "https", "mailto"})  # relative links and #fragments pass too
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    tag_attribute_values={"input": {"type": {"checkbox"}}},
+    url_schemes=set(SCHEMES),
+    filter_style_properties={"text-align"},
+    link_rel=None,  # keep links as written: they are ours or checked, and mostly internal
+    strip_comments=True,
+)
+
+
+def sanitize_html(html: str) -> str:
+    """A page body's HTML with everything outside the allowlist removed.
+
+    Entities may come back as characters and void tags lose their slash (`<br>`); what a
+    reader sees is unchanged.
+    """
+    return _CLEANER.clean(html)
