@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
 from .fork import configured_jobs
+from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
@@ -57,6 +58,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
+        if self.command == "serve":  # let the inline live-reload script run (mkdocs_csp.py)
+            config.extra[CONFIG_KEY] = NONCE
         if os.environ.get(SKIP_ENV) != "1":
             try:
                 generate(project)
@@ -132,6 +135,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent
         server.watch(str(root / self.config.content))
         server.watch(str(root / self.config.templates))
+        allow_live_reload(server)
         return server
 
     def on_build_error(self, *, error: Exception) -> None:

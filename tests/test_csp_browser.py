@@ -7,12 +7,17 @@ real Chromium: every page, search and the palette toggle must run with no violat
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import Watch, browser_page, serve
+from conftest import FIXTURES, make_project
+from test_serve import free_port, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +103,7 @@ def test_search_and_palette_work_under_the_policy(mini_site: Path) -> None:
         scheme = "document.body.getAttribute('data-md-color-scheme')"
         before = page.evaluate(scheme)
         page.locator("form[data-md-component=palette] label:visible").first.click()
-        page.wait_for_function(f"{scheme} !== {before!r}")
+        page.wait_for_selector(f"body:not([data-md-color-scheme={before}])")
         after = page.evaluate(scheme)
         page.reload()  # the choice is remembered (localStorage, read by palette.js)
         page.wait_for_load_state("load")
@@ -110,3 +115,29 @@ def test_search_and_palette_work_under_the_policy(mini_site: Path) -> None:
     assert {before, after} == {"default", "slate"}
     assert remembered == after and elsewhere == after
     assert violations == [] and watch.dialogs == []
+
+
+def test_preview_reloads_itself_under_the_policy(tmp_path: Path) -> None:
+    """`mkdocs serve` adds an inline live-reload script to every page it serves."""
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/programs/pilot/first/"
+        wait_for(url, "First cohort")
+        with browser_page() as page:
+            watch = Watch(page)
+            page.goto(url)
+            page.wait_for_load_state("load")
+            cohort = root / "content/programs/pilot/cohorts/first.yml"
+            cohort.write_text(cohort.read_text().replace("title: First cohort",
+                                                         "title: Renamed cohort"))
+            page.wait_for_selector("h1:has-text('Renamed cohort')", timeout=60000)
+            violations = watch.violations()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert violations == []
