@@ -17,6 +17,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from . import preview
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
 from .fork import configured_jobs
@@ -44,6 +45,7 @@ class HandbookConfig(Config):
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     # `mkdocs serve` makes new plugin instances for each rebuild without calling on_startup.
     command: str | None = None
+    error_docs: Path | None = None  # set while the preview shows a content error
 
     dirty = False
 
@@ -60,11 +62,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                           Path(config.docs_dir))
         if self.command == "serve":  # let the inline live-reload script run (mkdocs_csp.py)
             config.extra[CONFIG_KEY] = NONCE
+        self.error_docs = None
         if os.environ.get(SKIP_ENV) != "1":
             try:
                 generate(project)
             except HandbookError as error:
-                raise PluginError(error.report()) from None
+                if self.command != "serve":
+                    raise PluginError(error.report()) from None
+                # A failed rebuild would leave the preview hanging: show the report instead.
+                self.error_docs = preview.error_docs(project.docs, error.report())
+                _PREVIOUS_SHAPE[str(project.docs)] = ""  # once fixed, rebuild every page
+                config.docs_dir, config.nav = str(self.error_docs), None
+                return config
         shape = (project.docs / NAV_FILE).read_text("utf-8")
         if self.dirty and _PREVIOUS_SHAPE.get(str(project.docs), shape) != shape:
             # A dirty build rebuilds only pages whose files changed; a new nav or title must
@@ -102,6 +111,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(100)  # before the search plugin writes the index the workers add to
     def on_post_build(self, *, config: Any) -> None:
+        if self.error_docs is not None:
+            preview.show_everywhere(Path(config.site_dir), config.site_url or "/")
+            return
         if self.parallel:
             self.parallel.finish(config)
         # Every entry is in now (the workers' too): hyphenated words, findable joined up.
