@@ -12,8 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from .errors import relative
 from .loader import load_content
 from .plan import SitePlan, plan_site
+from .privacy import check_public
 from .render import DUMPER, render_site
 from .validate import validate
 from .write import WriteReport, collect_outputs, write_tree
@@ -74,6 +76,7 @@ def prepare(project: Project) -> Result:
     nav = yaml.dump({"nav": plan.nav, "site": plan.site}, Dumper=DUMPER, allow_unicode=True,
                     sort_keys=False)
     outputs = collect_outputs({**pages, NAV_FILE: nav}, files)
+    check_public(library, plan, outputs, relative(project.docs, project.root))
     return Result(plan, outputs, time.perf_counter() - started, timings=timings)
 
 
