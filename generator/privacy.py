@@ -45,7 +45,7 @@ def people(library: Library) -> dict[str, str]:
             if sum(c.isalpha() for c in part) >= 3 and part != name:
                 found.setdefault(part, f"part of {name!r}, {who}")
 
-    for (_, _), cohort in sorted(library.cohorts.items()):
+    for _key, cohort in sorted(library.cohorts.items()):
         where = f"in cohort {cohort.title!r}"
         add(cohort.coordinator.name, f"the coordinator {where}")
         add(cohort.coordinator.email, f"the coordinator's email {where}")
