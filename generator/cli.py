@@ -254,13 +254,7 @@ def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Pat
         _fail(error)
     for problem in result.skipped:
         click.echo(problem.format(), err=True)
-    plural = "s" if result.imported != 1 else ""
-    skipped = len(result.skipped)
-    click.echo(f"{result.imported} pair{plural} imported, {skipped} row"
-               f"{'s' if skipped != 1 else ''} skipped.")
-    before = (f"added to the {result.kept} pairs already there" if append
-              else f"replaced the {result.replaced} pairs that were there")
-    click.echo(f"Wrote {result.cohort_file} ({before}). Run `handbook check` next.")
+    click.echo(result.summary())
 
 
 @main.command()

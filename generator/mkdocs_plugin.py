@@ -1,4 +1,7 @@
-"""MkDocs glue: run the generator before MkDocs reads the docs folder, and publish safely.
+"""MkDocs glue: run the generator before MkDocs reads the docs folder, and set the nav.
+
+Publishing is not done here: `handbook build` builds into a staging folder and swaps it in
+(`publish.py`); a plain `mkdocs build` writes site_dir directly, as MkDocs always does.
 
 Kept thin on purpose: all logic lives in the core (`pipeline`), which never imports MkDocs,
 so the site can move to another engine that reads mkdocs.yml.

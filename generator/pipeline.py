@@ -17,6 +17,7 @@ from .loader import load_content
 from .plan import SitePlan, plan_site
 from .privacy import check_public
 from .render import DUMPER, render_site
+from .revisions import read_revisions, record
 from .validate import validate
 from .write import WriteReport, collect_outputs, write_tree
 
@@ -66,10 +67,11 @@ def prepare(project: Project) -> Result:
         timings[name], last = now - last, now
 
     documents = load_content(project.content, project.root)
+    revisions = read_revisions(project.content, project.root)  # the calendar ledger
     lap("load")
     library = validate(documents)
     lap("validate")
-    plan = plan_site(library)
+    plan = plan_site(library, revisions)
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, [project.templates], project.root)
     lap("render")
@@ -85,6 +87,7 @@ def generate(project: Project) -> Result:
     result = prepare(project)
     started = time.perf_counter()
     report = write_tree(project.docs, result.outputs)
+    record(project.content, project.root, result.plan.calendars.values())  # after the docs
     seconds = time.perf_counter() - started
     return Result(result.plan, result.outputs, result.seconds + seconds, report,
                   {**result.timings, "write": seconds})
