@@ -8,6 +8,7 @@ Programming errors are not wrapped: they raise as usual.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,18 @@ class HandbookError(Exception):
         return "\n".join([head, *(e.format() for e in self.errors)])
 
 
+QUOTE_LIMIT = 60  # characters of a value a message repeats; enough to recognise it
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a message repeats it: quoted, and cut short when long, so a mistake in a
+    long field prints one line and not the whole field."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 def format_loc(loc: Iterable[str | int]) -> str:
     """A field path as authors read it: `meeting_plan[2].agenda[0].minutes`."""
     out = ""
@@ -64,11 +77,13 @@ def format_loc(loc: Iterable[str | int]) -> str:
 
 
 def relative(path: Path, root: Path) -> str:
-    """Show paths relative to the project so messages stay short and stable."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Show paths relative to the project so messages stay short and stable. A link is named
+    by where it stands, not where it points."""
+    for mine, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+                       (path.resolve(), root.resolve())):
+        if mine.is_relative_to(base):
+            return mine.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def did_you_mean(value: str, choices: Iterable[str], what: str) -> str:

@@ -9,13 +9,14 @@ each value's line and column are kept so later stages can point at them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ContentError, HandbookError, format_loc, relative
+from .errors import ContentError, HandbookError, format_loc, quote, relative
 
 try:  # the C parser is 4x faster; fall back so a machine without libyaml still works
     from yaml import CSafeLoader as _BaseLoader
@@ -57,57 +58,201 @@ class RawDocument:
                             mark[1] if mark else None, format_loc(path), hint)
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, node: yaml.Node, first: yaml.Node) -> None:
-        super().__init__(key)
-        self.key, self.node, self.first = key, node, first
+# Limits that keep hostile or broken files from costing minutes or gigabytes; each is far
+# above what a handbook needs (the shipped content: files under 40 kB, 5 levels, no aliases).
+MAX_FILE_BYTES = 2_000_000  # one content file
+MAX_TEXT_CHARS = 100_000  # one text value, about 40 printed pages
+MAX_KEY_CHARS = 100  # one key; every key is a field name
+MAX_DEPTH = 64  # lists and groups of keys inside each other
+MAX_ALIAS_VALUES = 10_000  # values a file's aliases (*name) may repeat in all
+# Below these, the nesting cannot come near the depth that crashes libyaml's composer (it
+# recurses in C), so the event scan that measures depth exactly is skipped.
+_SCAN_FLOW = 256  # '[' and '{' in the whole file
+_DEEP_LINE = re.compile(r"\n(?:[ \t]|[-?:][ \t]){64}")  # indentation and '- ' runs
+# Control characters other than tab and line feed: invisible, and some reach the reader's
+# terminal or browser as commands. YAML escapes (\0, \a, \e) or pasted text bring them in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+class _Problem(Exception):
+    """A mistake found while building values, located at a node and a field path."""
+
+    def __init__(self, node: yaml.Node | yaml.Event | yaml.Mark, path: Path_, message: str,
+                 hint: str) -> None:
+        super().__init__(message)
+        mark = node if isinstance(node, yaml.Mark) else node.start_mark
+        self.mark, self.path, self.message, self.hint = _mark(mark), path, message, hint
 
 
-def _build(node: yaml.Node, path: Path_, marks: dict[Path_, Mark]) -> Any:
-    marks[path] = _mark(node)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in (None, "") and node.value in NULLS:  # plain: libyaml says ""
-            return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(child, (*path, i), marks) for i, child in enumerate(node.value)]
-    assert isinstance(node, yaml.MappingNode)
-    result: dict[str, Any] = {}
-    seen: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
-        if key in seen:
-            raise _DuplicateKey(key, key_node, seen[key])
-        seen[key] = key_node
-        result[key] = _build(value_node, (*path, key), marks)
-    return result
+def _mark(mark: yaml.Mark) -> Mark:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Builds plain data from libyaml's node tree. An alias is the same node object met
+    again; what aliases repeat is counted, so nested aliases cannot expand to billions."""
+
+    def __init__(self, controls: bool) -> None:
+        self.marks: dict[Path_, Mark] = {}
+        self.seen: set[int] = set()
+        self.inside_alias = 0
+        self.repeated = 0
+        self.controls = controls  # False: the text can hold no control character to look for
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise _nesting_problem(node, path)
+        ident = id(node)
+        if ident not in self.seen and not self.inside_alias:
+            self.seen.add(ident)
+            return self._value(node, path)
+        self.repeated += 1
+        if self.repeated > MAX_ALIAS_VALUES:
+            raise _Problem(node, path, f"aliases (*name) repeat more than "
+                           f"{MAX_ALIAS_VALUES:,} values in this file",
+                           "an alias repeats everything under its anchor (&name), and aliases "
+                           "of aliases multiply; write the values out instead")
+        self.inside_alias += 1
+        try:
+            return self._value(node, path)
+        finally:
+            self.inside_alias -= 1
+
+    def _value(self, node: yaml.Node, path: Path_) -> Any:
+        self.marks[path] = _mark(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, path, self.controls)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        return self._mapping(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem(key_node, path, "a key must be plain text, not a list or a "
+                               "group of keys", "write the key as a word followed by a colon, "
+                               "e.g. `title: ...`")
+            key = str(key_node.value)
+            if len(key) > MAX_KEY_CHARS:
+                raise _Problem(key_node, path, f"the key {quote(key)} is longer than "
+                               f"{MAX_KEY_CHARS} characters", "keys are field names such as "
+                               "`title`; is a colon missing its quotes in a value above?")
+            if key in seen:
+                raise _Problem(key_node, (*path, key), f"the key {quote(key)} appears twice "
+                               f"(first on line {_mark(seen[key].start_mark)[0]})",
+                               "YAML keeps only one of them; delete or rename one")
+            seen[key] = key_node
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _scalar(node: yaml.ScalarNode, path: Path_, controls: bool) -> str | None:
+    value: str = node.value
+    if node.style in (None, "") and value in NULLS:  # plain: libyaml says ""
+        return None
+    if len(value) > MAX_TEXT_CHARS:
+        raise _Problem(node, path, f"the text is {len(value):,} characters long; a value may "
+                       f"have at most {MAX_TEXT_CHARS:,}", "split it, or link to a document "
+                       "kept elsewhere")
+    control = _CONTROL.search(value) if controls else None
+    if control:
+        raise _Problem(node, path, f"the text contains the control character "
+                       f"U+{ord(control.group()):04X} at position {control.start() + 1}",
+                       "delete it; only tabs and line breaks may appear in text. Escapes such "
+                       "as \\0, \\a or \\e in double quotes, or text pasted from a "
+                       "spreadsheet, bring such characters in")
+    return value
+
+
+def _nesting_problem(at: yaml.Node | yaml.Event, path: Path_) -> _Problem:
+    return _Problem(at, path, f"values are nested more than {MAX_DEPTH} levels deep",
+                    "check for unclosed or repeated '[' and '{', or lines indented too far")
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml's composer sees it: the composer
+    recurses in C, and about 100,000 nested '[' crash the interpreter. The exact check walks
+    libyaml's event stream, which holds no recursion; most files skip it (see _SCAN_FLOW)."""
+    if text.count("[") + text.count("{") < _SCAN_FLOW and not _DEEP_LINE.search("\n" + text):
+        return
+    loader = _BaseLoader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _nesting_problem(event, ())
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, file: str, text: str) -> ContentError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    hint = ("check indentation, and quote values that contain ': ' or start with a special "
+            "character such as '*', '&', '!', '{' or '['")
+    if exc.context_mark and "end of stream" in problem:  # the end of the file helps nobody
+        mark = exc.context_mark
+        if "quoted scalar" in (exc.context or ""):
+            return ContentError(file, "YAML syntax error: the quote that opens here is never "
+                                "closed", mark.line + 1, mark.column + 1,
+                                hint="add the closing quote at the end of the value; a quote "
+                                "inside the value is written twice ('') or escaped (\\\")")
+    if exc.context:
+        problem = f"{exc.context}, {problem}"
+    opened = _quote_run_on(text, mark) if mark else None
+    if opened:
+        return ContentError(file, f"YAML syntax error: the quote that opens here runs on to "
+                            f"line {mark.line + 1}, where the YAML breaks ({exc.problem})",
+                            opened.line + 1, opened.column + 1,
+                            hint="is the closing quote of this value missing?")
+    return ContentError(file, f"YAML syntax error: {problem}",
+                        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                        hint=hint)
+
+
+def _quote_run_on(text: str, error: yaml.Mark) -> yaml.Mark | None:
+    """Where a quoted value opens that spans lines and ends on the line of a syntax error: an
+    unclosed quote that the next quote in the file closed, far below the mistake."""
+    loader = _BaseLoader(text)
+    last = None
+    try:
+        while (token := loader.get_token()) is not None and token.start_mark.index < error.index:
+            last = token
+    except yaml.MarkedYAMLError:
+        pass
+    finally:
+        loader.dispose()
+    if (isinstance(last, yaml.ScalarToken) and last.style in ('"', "'")
+            and last.start_mark.line < last.end_mark.line == error.line):
+        return last.start_mark
+    return None
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, Mark]]:
     """Parse one YAML document into plain data and marks, or raise a located error."""
-    loader = _BaseLoader(text)
+    if len(text) > MAX_FILE_BYTES:
+        raise HandbookError([_too_big(file, len(text))])
+    loader = None
     try:
+        _check_nesting(text)
+        loader = _BaseLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise HandbookError([ContentError(file, "the file is empty", 1, 1,
                                               hint="write the YAML keys this file needs")])
-        marks: dict[Path_, Mark] = {}
-        return _build(node, (), marks), marks
+        # Only an escape (a backslash) or a character YAML lets through unescaped can put a
+        # control character in a value; most files hold neither, and skip the search.
+        builder = _Builder("\\" in text or _CONTROL.search(text) is not None)
+        return builder.build(node, ()), builder.marks
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{exc.context}, {problem}"
-        raise HandbookError([ContentError(
-            file, f"YAML syntax error: {problem}",
-            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-            hint="check indentation, and quote values that contain ': ' or start with a "
-                 "special character such as '*', '&', '!', '{' or '['",
-        )]) from None
+        raise HandbookError([_syntax_error(exc, file, text)]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control
         before = text[: max(exc.position, 0)]
         raise HandbookError([ContentError(
@@ -115,15 +260,19 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, Mark]]:
             before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1,
             hint="delete it; it often comes from copying out of a spreadsheet or PDF",
         )]) from None
-    except _DuplicateKey as dup:
-        line, column = _mark(dup.node)
-        raise HandbookError([ContentError(
-            file, f"the key {dup.key!r} appears twice (first on line {_mark(dup.first)[0]})",
-            line, column, field=dup.key,
-            hint="YAML keeps only one of them; delete or rename one",
-        )]) from None
+    except _Problem as problem:
+        raise HandbookError([ContentError(file, problem.message, *problem.mark,
+                                          format_loc(problem.path), problem.hint)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _too_big(file: str, size: int) -> ContentError:
+    return ContentError(file, f"the file is {size / 1e6:.1f} MB; a content file may have at "
+                        f"most {MAX_FILE_BYTES / 1e6:.0f} MB", 1, 1,
+                        hint="split it (a program's cohorts are files of their own), or check "
+                        "that it is the file you meant")
 
 
 def discover(content: Path) -> list[tuple[str, str, Path, str | None]]:
@@ -162,8 +311,13 @@ def load_content(content: Path, root: Path) -> list[RawDocument]:
         )])
     documents: list[RawDocument] = []
     errors: list[ContentError] = []
+    inside = content.resolve()
     for kind, ident, path, program in discover(content):
         file = relative(path, root)
+        problem = _unreadable(path, inside, file)
+        if problem is not None:
+            errors.append(problem)
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -179,3 +333,15 @@ def load_content(content: Path, root: Path) -> list[RawDocument]:
     if errors:
         raise HandbookError(errors)
     return documents
+
+
+def _unreadable(path: Path, content: Path, file: str) -> ContentError | None:
+    """Why a found file must not be read: it (or a folder on its way) is a link to a place
+    outside the content folder, whose files are never published; or it is too big to parse."""
+    target = path.resolve()
+    if not target.is_relative_to(content):
+        return ContentError(file, f"this is a link to {target.as_posix()}, outside the content "
+                            "folder; files there are never read", hint="copy the file into "
+                            "the content folder, or delete the link")
+    size = target.stat().st_size
+    return _too_big(file, size) if size > MAX_FILE_BYTES else None

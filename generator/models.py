@@ -24,7 +24,12 @@ from pydantic import (
     model_validator,
 )
 
+from .errors import quote
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Ids name files and folders (a cohort's `<id>.ics`, its writer's `.<id>.ics.<pid>.tmp`); 80
+# keeps every generated name far below the 255 bytes a file system allows.
+MAX_ID_LENGTH = 80
 
 
 class MarkdownText(str):
@@ -76,13 +81,19 @@ def _is_zone(value: str) -> str:
     if value not in _zones():  # never hand a user string to the file system (ZoneInfo would)
         close = difflib.get_close_matches(value, sorted(_zones()), n=1)
         tip = f"; did you mean {close[0]!r}?" if close else "; use a name such as Europe/London"
-        raise ValueError(f"unknown time zone {value!r}{tip}")
+        raise ValueError(f"unknown time zone {quote(value)}{tip}")
     return value
 
 
+# Every date the build uses must fit the build's own clocks: the newest cohort start becomes
+# SOURCE_DATE_EPOCH, which gzip (sitemap.xml.gz) stores in 32 bits, good until 2106.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 def _plausible(value: dt.date) -> dt.date:
-    if not 2000 <= value.year <= 2199:
-        raise ValueError(f"{value.isoformat()} is outside the years 2000 to 2199; check the year")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_YEAR} to "
+                         f"{LAST_YEAR}; check the year")
     return value
 
 
@@ -93,14 +104,15 @@ def _is_cadence(value: str) -> str:
     normal = " ".join(value.lower().split())
     if not re.match(r"^(weekly|every [1-9][0-9]? weeks?|monthly)$", normal):
         raise ValueError(
-            f"unknown cadence {value!r}; use 'weekly', 'every 2 weeks' (any number) or 'monthly'"
+            f"unknown cadence {quote(value)}; use 'weekly', 'every 2 weeks' (any number) "
+            "or 'monthly'"
         )
     return normal
 
 
 Slug = Annotated[
     str,
-    StringConstraints(pattern=SLUG_PATTERN, max_length=80),
+    StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH),
     Field(description="An id: lowercase letters, digits and single hyphens, e.g. `digital-tools`."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),

@@ -7,8 +7,11 @@ a daylight-saving change keeps 16:00 at 16:00.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -17,12 +20,13 @@ import holidays as holiday_data
 from dateutil import rrule
 
 from .errors import ContentError
-from .models import Cohort, Schedule, Session
+from .models import LAST_YEAR, Blackout, Cohort, Schedule, Session
 
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 POSITIONS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 MAX_SLOTS = 2000  # a rule that cannot place its meetings in this many slots never will
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -76,35 +80,88 @@ def slots(schedule: Schedule) -> Iterator[dt.date]:
         rule = rrule.rrule(rrule.WEEKLY, dtstart=start, interval=interval,
                            byweekday=WEEKDAYS[weekday])
     for index, occurrence in enumerate(rule):
-        if index >= MAX_SLOTS:
+        if index >= MAX_SLOTS or occurrence.year > LAST_YEAR:  # no date past what builds use
             return
         yield occurrence.date()
 
 
-def blocker(schedule: Schedule) -> Callable[[dt.date], str | None]:
-    """A function telling why a day cannot hold a meeting (None when it can)."""
-    calendar: holiday_data.HolidayBase | None = None
-    if schedule.holidays:
-        calendar = _holidays(schedule.holidays.country, schedule.holidays.subdivision)
+class Blocked:
+    """Why a day cannot hold a meeting, and the next day that can.
 
-    def reason(day: dt.date) -> str | None:
-        for blackout in schedule.blackouts:
-            if blackout.start <= day <= (blackout.end or blackout.start):
-                return blackout.reason
-        if calendar is not None:
-            name = calendar.get(day)
+    Blackouts become disjoint stretches of days (each with the reason of the first blackout
+    listed that covers it) searched by bisection, and the next working day jumps over a whole
+    run of touching blackouts at once: a blackout of a century, or a hundred adjacent ones,
+    costs what one short one does."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.calendar: holiday_data.HolidayBase | None = None
+        if schedule.holidays:
+            self.calendar = _holidays(schedule.holidays.country, schedule.holidays.subdivision)
+        self.starts, self.ends, self.reasons = _stretches(schedule.blackouts)
+        self.run_ends = list(self.ends)  # last day of the run of touching stretches
+        for i in range(len(self.ends) - 2, -1, -1):
+            if self.starts[i + 1] == self.ends[i] + ONE_DAY:
+                self.run_ends[i] = self.run_ends[i + 1]
+
+    def _stretch(self, day: dt.date) -> int | None:
+        i = bisect.bisect_right(self.starts, day) - 1
+        return i if i >= 0 and day <= self.ends[i] else None
+
+    def __call__(self, day: dt.date) -> str | None:
+        i = self._stretch(day)
+        if i is not None:
+            return self.reasons[i]
+        if self.calendar is not None:
+            name = self.calendar.get(day)
             if name:
                 return f"{name} (public holiday)"
         return None
 
-    return reason
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first day after `day` that is a weekday and not blocked."""
+        candidate = day + ONE_DAY
+        while True:
+            i = self._stretch(candidate)
+            if i is not None:
+                candidate = self.run_ends[i] + ONE_DAY
+            elif candidate.weekday() >= 5 or self(candidate):
+                candidate += ONE_DAY
+            else:
+                return candidate
 
 
-def _next_working_day(day: dt.date, blocked: Callable[[dt.date], str | None]) -> dt.date:
-    candidate = day + dt.timedelta(days=1)
-    while candidate.weekday() >= 5 or blocked(candidate):
-        candidate += dt.timedelta(days=1)
-    return candidate
+def _stretches(blackouts: list[Blackout]) -> tuple[list[dt.date], list[dt.date], list[str]]:
+    """Blackouts as sorted, disjoint stretches of days; where blackouts overlap, a day keeps
+    the reason of the first one listed (a sweep over start and end days with a heap)."""
+    ends = [b.end or b.start for b in blackouts]
+    bounds = sorted({b.start for b in blackouts} | {end + ONE_DAY for end in ends})
+    order = sorted(range(len(blackouts)), key=lambda i: blackouts[i].start)
+    active: list[int] = []  # indexes in list order; ended ones are dropped when on top
+    starts: list[dt.date] = []
+    lasts: list[dt.date] = []
+    reasons: list[str] = []
+    k = 0
+    for low, high in itertools.pairwise(bounds):
+        while k < len(order) and blackouts[order[k]].start <= low:
+            heapq.heappush(active, order[k])
+            k += 1
+        while active and ends[active[0]] < low:
+            heapq.heappop(active)
+        if not active:
+            continue
+        reason = blackouts[active[0]].reason
+        if reasons and reasons[-1] == reason and lasts[-1] + ONE_DAY == low:
+            lasts[-1] = high - ONE_DAY
+        else:
+            starts.append(low)
+            lasts.append(high - ONE_DAY)
+            reasons.append(reason)
+    return starts, lasts, reasons
+
+
+def blocker(schedule: Schedule) -> Blocked:
+    """A function telling why a day cannot hold a meeting (None when it can)."""
+    return Blocked(schedule)
 
 
 def check_holiday_calendar(schedule: Schedule) -> str | None:
@@ -138,7 +195,7 @@ def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule
         why = blocked(day)
         moved_from = None
         if why:
-            target = _next_working_day(day, blocked)
+            target = blocked.next_working_day(day)
             if schedule.when_blocked == "skip" or (upcoming is not None and target >= upcoming):
                 skipped.append(SkippedSlot(day, why))
                 continue
@@ -150,7 +207,7 @@ def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule
             end=start + dt.timedelta(minutes=session.minutes),
             moved_from=moved_from, moved_because=why if moved_from else None,
         ))
-    if len(meetings) < len(sessions):
+    if len(meetings) < len(sessions) or meetings[-1].start.year > LAST_YEAR:
         return None
     return CohortSchedule(tuple(meetings), tuple(skipped))
 
@@ -166,7 +223,7 @@ def schedule_cohort(cohort: Cohort, sessions: list[Session], doc_error: Callable
     result = plan_meetings(cohort.schedule, sessions)
     if result is None:
         return None, [doc_error(("schedule",), f"the {len(sessions)} meetings of the plan never "
-                                "fit this schedule",
+                                f"fit this schedule by the end of {LAST_YEAR}",
                                 "check the blackouts and the cadence")]
     end_by = cohort.schedule.end_by
     if end_by is not None and result.last > end_by:

@@ -16,9 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .crosscheck import cross_check
-from .errors import ContentError, HandbookError, did_you_mean
+from .errors import ContentError, HandbookError, did_you_mean, quote
 from .loader import Path_, RawDocument
 from .models import (
+    MAX_ID_LENGTH,
     SLUG_PATTERN,
     ChallengePlaybook,
     Cohort,
@@ -109,11 +110,11 @@ def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     message = error["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-    got = f" (got {value!r})" if isinstance(value, str | int) and kind != "missing" else ""
+    got = f" (got {quote(value)})" if isinstance(value, str | int) and kind != "missing" else ""
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _model_fields_at(model, loc[:-1])
-        return f"unknown key {key!r}", did_you_mean(key, known, "keys")
+        return f"unknown key {quote(key)}", did_you_mean(key, known, "keys")
     if value is None and kind.endswith("_type"):
         return (f"{loc[-1]!r} has no value",
                 "write a value after the colon, or delete the line if the key is optional")
@@ -124,7 +125,7 @@ def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     if kind.startswith("time"):
         return f"expected a time like '16:00'{got}", "write times as HH:MM in quotes, e.g. '16:00'"
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG_PATTERN:
-        return (f"{value!r} is not a valid id",
+        return (f"{quote(value)} is not a valid id",
                 "use lowercase letters, digits and single hyphens, e.g. digital-tools")
     if kind in ("list_type", "dict_type", "model_type", "string_type"):
         shape = {"list_type": "a list (each item on its own line starting with '- ')",
@@ -149,6 +150,21 @@ def _validate_one(doc: RawDocument) -> tuple[BaseModel | None, list[ContentError
         return None, errors
 
 
+def _name_errors(doc: RawDocument, what: str, name: str, example: str) -> list[ContentError]:
+    """A file or folder name becomes an id, and the id becomes file and folder names in the
+    output, so it must be a valid id and short enough for every name derived from it."""
+    if not re.fullmatch(SLUG_PATTERN, name):
+        return [ContentError(doc.file, f"the {what} name {quote(name)} is not a valid id",
+                             hint=f"rename it with lowercase letters, digits and hyphens, "
+                                  f"e.g. {example}")]
+    if len(name) > MAX_ID_LENGTH:
+        return [ContentError(doc.file, f"the {what} name is {len(name)} characters long; an "
+                             f"id may have at most {MAX_ID_LENGTH} characters",
+                             hint=f"shorten the {what} name; pages and calendars are named "
+                                  "after it")]
+    return []
+
+
 def validate(documents: list[RawDocument]) -> Library:
     """Turn raw documents into a Library, or raise with every error found."""
     errors: list[ContentError] = []
@@ -156,14 +172,10 @@ def validate(documents: list[RawDocument]) -> Library:
     sources: dict[tuple[str, str], RawDocument] = {}
     for doc in documents:
         key = (doc.kind, f"{doc.program}/{doc.id}" if doc.program else doc.id)
-        if doc.kind != "site" and not re.fullmatch(SLUG_PATTERN, doc.id):
-            errors.append(ContentError(doc.file, f"the file name {doc.id!r} is not a valid id",
-                                       hint="rename it with lowercase letters, digits and "
-                                            "hyphens, e.g. digital-tools.yml"))
-        if doc.program and not re.fullmatch(SLUG_PATTERN, doc.program):
-            errors.append(ContentError(doc.file, f"the folder name {doc.program!r} is not a "
-                                       "valid id", hint="rename the program folder, e.g. "
-                                       "reverse-mentoring"))
+        if doc.kind != "site":
+            errors += _name_errors(doc, "file", doc.id, "digital-tools.yml")
+        if doc.program:
+            errors += _name_errors(doc, "folder", doc.program, "reverse-mentoring")
         if key in sources:
             errors.append(ContentError(doc.file, f"another file already defines {doc.kind} "
                                        f"{doc.id!r}: {sources[key].file}",
