@@ -60,13 +60,15 @@ class RawDocument:
 
 # Limits that keep hostile or broken files from costing minutes or gigabytes; each is far
 # above what a handbook needs (the shipped content: files under 40 kB, 5 levels, no aliases).
-MAX_FILE_BYTES = 2_000_000  # one content file
+MAX_FILE_BYTES = 2_000_000  # one content file (messages say "2 MB")
 MAX_TEXT_CHARS = 100_000  # one text value, about 40 printed pages
 MAX_KEY_CHARS = 100  # one key; every key is a field name
 MAX_DEPTH = 64  # lists and groups of keys inside each other
 MAX_ALIAS_VALUES = 10_000  # values a file's aliases (*name) may repeat in all
-# Below these, the nesting cannot come near the depth that crashes libyaml's composer (it
-# recurses in C), so the event scan that measures depth exactly is skipped.
+# Nesting comes from '[' and '{', or from indentation and runs of '- ', '? ', ': ' at the start
+# of a line (about two levels per column). Below both thresholds a file nests at most some 500
+# levels, which libyaml's composer (recursing in C) survives and _Builder then reports past
+# MAX_DEPTH; above either, _check_nesting measures the depth on the event stream first.
 _SCAN_FLOW = 256  # '[' and '{' in the whole file
 _DEEP_LINE = re.compile(r"\n(?:[ \t]|[-?:][ \t]){64}")  # indentation and '- ' runs
 # Control characters other than tab and line feed: invisible, and some reach the reader's
@@ -101,7 +103,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if len(path) > MAX_DEPTH:
-            raise _nesting_problem(node, path)
+            raise _nesting_problem(node, path[:1])  # the whole path would fill a screen
         ident = id(node)
         if ident not in self.seen and not self.inside_alias:
             self.seen.add(ident)
@@ -238,7 +240,7 @@ def _quote_run_on(text: str, error: yaml.Mark) -> yaml.Mark | None:
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, Mark]]:
     """Parse one YAML document into plain data and marks, or raise a located error."""
     if len(text) > MAX_FILE_BYTES:
-        raise HandbookError([_too_big(file, len(text))])
+        raise HandbookError([_too_big(file, len(text), "characters")])
     loader = None
     try:
         _check_nesting(text)
@@ -268,9 +270,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, Mark]]:
             loader.dispose()
 
 
-def _too_big(file: str, size: int) -> ContentError:
-    return ContentError(file, f"the file is {size / 1e6:.1f} MB; a content file may have at "
-                        f"most {MAX_FILE_BYTES / 1e6:.0f} MB", 1, 1,
+def _too_big(file: str, size: int, unit: str = "bytes") -> ContentError:
+    return ContentError(file, f"the file has {size:,} {unit}; a content file may have at most "
+                        f"{MAX_FILE_BYTES:,} (2 MB)", 1, 1,
                         hint="split it (a program's cohorts are files of their own), or check "
                         "that it is the file you meant")
 

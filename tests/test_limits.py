@@ -274,3 +274,11 @@ def test_a_quote_closed_by_a_later_quote_is_reported_where_it_opens(root: Path) 
     error = one_error(root)
     assert (error.file, error.line, error.column) == (TOPIC, 1, 8)
     assert "runs on to line 7" in error.message
+
+
+def test_a_cohort_starting_in_the_last_plausible_year_builds(root: Path) -> None:
+    """The newest start becomes the build's SOURCE_DATE_EPOCH; 2099 still fits gzip's clock."""
+    edit(root, COHORT, "start: 2027-03-24", "start: 2099-06-01")
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert (root / "site/sitemap.xml.gz").is_file()
