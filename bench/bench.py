@@ -5,7 +5,7 @@
 
 Why these four measurements, side by side on the same pages:
 
-(a) our full build (`python -m generator build`): what `make site` costs;
+(a) our full build (`python -m handbook build`): what `make site` costs;
 (b) plain MkDocs + Material with navigation.prune over the same Markdown: the floor any
     MkDocs-based design pays, so (a)/(b) is the price of the generator and the plugin;
 (c) the generator stage alone: whether our own code or MkDocs dominates;
@@ -58,7 +58,7 @@ TARGETS = {  # from the issue: what "fast enough for an enterprise handbook" mea
 }
 GENERATE = (
     "import json, pathlib\n"
-    "from generator.pipeline import Project, generate\n"
+    "from handbook.pipeline import Project, generate\n"
     "result = generate(Project.at(pathlib.Path('.')))\n"
     "print(json.dumps({'timings': result.timings, 'counts': result.plan.counts}))\n"
 )
@@ -139,7 +139,7 @@ def _count_pages(docs: Path) -> int:
 def full_build(project: Path) -> Sample:
     """(a): cold, like a fresh clone: the generator writes every page, MkDocs builds all."""
     clean_build(project)
-    return run_measured([sys.executable, "-m", "generator", "build"], project)
+    return run_measured([sys.executable, "-m", "handbook", "build"], project)
 
 
 def generator_only(project: Path) -> tuple[Sample, dict[str, Any]]:

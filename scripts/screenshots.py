@@ -31,7 +31,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 
 def build() -> Path:
     """Build the shipped content into site/, as `make site` does."""
-    done = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=REPO, check=False)
+    done = subprocess.run([sys.executable, "-m", "handbook", "build"], cwd=REPO, check=False)
     if done.returncode != 0:
         sys.exit("the build failed")
     return REPO / "site"

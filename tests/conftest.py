@@ -28,7 +28,7 @@ def make_project(target: Path, content: Path = REPO / "content") -> Path:
 
 def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real `handbook` command as a user would."""
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "handbook", *args], cwd=cwd,
                           capture_output=True, text=True, check=False, timeout=600)
 
 

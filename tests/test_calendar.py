@@ -12,10 +12,7 @@ import zoneinfo
 
 import pytest
 from conftest import REPO
-from icalendar import Calendar, Timezone
-from icalendar.parser import Contentline
-
-from generator.calendar import (
+from handbook.calendar import (
     PRODID,
     MeetingEvent,
     calendar_files,
@@ -23,10 +20,12 @@ from generator.calendar import (
     meeting_event,
     serialize_calendars,
 )
-from generator.loader import load_content
-from generator.plan import _schedules
-from generator.validate import validate
-from generator.views import cohort_dir, meeting_path
+from handbook.loader import load_content
+from handbook.plan import _schedules
+from handbook.validate import validate
+from handbook.views import cohort_dir, meeting_path
+from icalendar import Calendar, Timezone
+from icalendar.parser import Contentline
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 import vobject
 from conftest import FIXTURES, make_project
-
-from generator.errors import HandbookError
-from generator.pipeline import Project, generate, prepare
+from handbook.errors import HandbookError
+from handbook.pipeline import Project, generate, prepare
 
 COHORT = "content/programs/pilot/cohorts/first.yml"
 LEDGER = "content/calendar-revisions.yml"

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from conftest import REPO, handbook, make_project
+from handbook.loader import discover, parse_yaml
+from handbook.models import Cohort, Program
+from handbook.schema import render_schemas
+from handbook.validate import MODEL_OF
 from openpyxl import Workbook
 from pydantic import BaseModel
-
-from generator.loader import discover, parse_yaml
-from generator.models import Cohort, Program
-from generator.schema import render_schemas
-from generator.validate import MODEL_OF
 
 KINDS = ("site", "program", "cohort", "topic", "challenge", "module")
 SPRING = "content/programs/reverse-mentoring/cohorts/2027-spring-london.yml"

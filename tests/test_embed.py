@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, handbook, make_project
-
-from generator.embed import Body, adapt, plan_reuse, rebase, splice, take_body
-from generator.loader import load_content
-from generator.plan import plan_site
-from generator.render import _render_part
-from generator.validate import validate
-from generator.views import PageSpec
+from handbook.embed import Body, adapt, plan_reuse, rebase, splice, take_body
+from handbook.loader import load_content
+from handbook.plan import plan_site
+from handbook.render import _render_part
+from handbook.validate import validate
+from handbook.views import PageSpec
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 

@@ -12,9 +12,8 @@ import markdown
 import pytest
 import yaml
 from conftest import FIXTURES, REPO, make_project
-
-from generator.pipeline import Project, prepare
-from generator.render import escape_text, url_link
+from handbook.pipeline import Project, prepare
+from handbook.render import escape_text, url_link
 
 
 def site_extensions() -> list[str]:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import make_project
-
-from generator import fork
-from generator.errors import HandbookError
-from generator.pipeline import Project, generate
+from handbook import fork
+from handbook.errors import HandbookError
+from handbook.pipeline import Project, generate
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import yaml
 from conftest import FIXTURES, REPO
+from handbook.errors import HandbookError
+from handbook.pipeline import Project, prepare
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.errors import HandbookError
-from generator.pipeline import Project, prepare
 
 TOTAL = int(os.environ.get("HANDBOOK_FUZZ_EXAMPLES", "10000"))
 MINI = FIXTURES / "mini" / "content"

@@ -11,9 +11,8 @@ import pytest
 import yaml
 from browser import Watch, browser_page, serve
 from conftest import FIXTURES, make_project
-
-from generator.mkdocs_plugin import SKIP_ENV
-from generator.pipeline import Project, generate
+from handbook.mkdocs_plugin import SKIP_ENV
+from handbook.pipeline import Project, generate
 
 pytestmark = pytest.mark.browser
 

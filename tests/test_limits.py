@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, handbook, make_project
-
-from generator.errors import ContentError, HandbookError
-from generator.loader import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TEXT_CHARS
-from generator.pipeline import Project, prepare
+from handbook.errors import ContentError, HandbookError
+from handbook.loader import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TEXT_CHARS
+from handbook.pipeline import Project, prepare
 
 TOPIC = "content/topics/tooling.yml"
 COHORT = "content/programs/pilot/cohorts/first.yml"
@@ -215,8 +214,8 @@ def test_blackouts_still_move_and_name_meetings(root: Path) -> None:
 
 
 def test_overlapping_blackouts_keep_the_reason_listed_first() -> None:
-    from generator.models import Schedule
-    from generator.schedule import blocker
+    from handbook.models import Schedule
+    from handbook.schedule import blocker
 
     schedule = Schedule.model_validate({
         "start": "2027-03-01", "cadence": "weekly", "weekday": "monday", "time": "16:00",

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 from conftest import handbook, make_project
-
-from generator.fork import JOBS_ENV
-from generator.mkdocs_parallel import share_out
+from handbook.fork import JOBS_ENV
+from handbook.mkdocs_parallel import share_out
 
 
 def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, make_project
-
-from generator.errors import HandbookError
-from generator.pipeline import Project, prepare
+from handbook.errors import HandbookError
+from handbook.pipeline import Project, prepare
 
 MINI = FIXTURES / "mini" / "content"
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO, make_project
-
-from generator.errors import HandbookError
-from generator.pipeline import Project, prepare
+from handbook.errors import HandbookError
+from handbook.pipeline import Project, prepare
 
 COHORT = "content/programs/pilot/cohorts/first.yml"
 
@@ -82,7 +81,7 @@ def test_a_template_that_prints_names_is_caught_at_the_output(tmp_path: Path) ->
 
 
 def test_a_name_folded_across_calendar_lines_is_found() -> None:
-    from generator.privacy import people_pattern, scan_outputs
+    from handbook.privacy import people_pattern, scan_outputs
 
     pattern = people_pattern({"Priya Raman": "the coordinator", "Priya": "her first name"})
     ics = b"BEGIN:VEVENT\r\nDESCRIPTION:Ask Pri\r\n ya\\, please\r\nEND:VEVENT\r\n"

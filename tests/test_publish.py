@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, REPO, handbook, make_project
-
-from generator import cli, publish
+from handbook import cli, publish
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import Size, write_content
@@ -87,7 +86,7 @@ class Build:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build"], cwd=root, start_new_session=True,
+            [sys.executable, "-m", "handbook", "build"], cwd=root, start_new_session=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -313,7 +312,7 @@ def test_a_full_disk_inside_mkdocs_is_one_line(mini: Path, tmp_path: Path) -> No
         "    return _open(file, mode, *args, **kwargs)\n"
         "builtins.open = _full\n")
     env = {**os.environ, "PYTHONPATH": str(hook)}
-    done = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=mini, env=env,
+    done = subprocess.run([sys.executable, "-m", "handbook", "build"], cwd=mini, env=env,
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, done.stderr

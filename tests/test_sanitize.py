@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import FIXTURES, handbook, make_project
+from handbook.sanitize import sanitize_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator.sanitize import sanitize_html
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 TOPIC = "content/topics/tooling.yml"
@@ -150,7 +149,7 @@ def test_the_output_allowlist_alone_stops_every_hostile_field(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every input check switched off (script links accepted, prose and plain text printed
     raw): pages, agendas and the print page and packs they are spliced into stay clean."""
-    from generator import models, render
+    from handbook import models, render
 
     monkeypatch.setattr(models, "is_unsafe_target", lambda target: False)
     monkeypatch.setattr(render, "sanitize_markdown", lambda value: str(value).strip())
@@ -226,8 +225,8 @@ def test_sanitized_pages_keep_their_body_markers_and_spliced_bodies_are_cleaned(
     folder can turn a harmless relative link into a script URL."""
     from types import SimpleNamespace
 
-    from generator.embed import body_end, body_start, embed_end, embed_start, rebase
-    from generator.mkdocs_plugin import HandbookPlugin
+    from handbook.embed import body_end, body_start, embed_end, embed_start, rebase
+    from handbook.mkdocs_plugin import HandbookPlugin
 
     plugin = HandbookPlugin()
     plugin.bodies, plugin.reuses, plugin.parallel = {}, {}, None

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import vobject
 from conftest import FIXTURES, handbook, make_project
-
-from generator.models import Schedule, Session
-from generator.schedule import plan_meetings
+from handbook.models import Schedule, Session
+from handbook.schedule import plan_meetings
 
 
 def sessions(count: int) -> list[Session]:

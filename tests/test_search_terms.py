@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 from conftest import REPO
-
-from generator.search_terms import FIELDS, add_joined_forms, joined_forms
+from handbook.search_terms import FIELDS, add_joined_forms, joined_forms
 
 QUOTED = ['"Pepe"', "'Pepe'", "“Pepe”", "‘Pepe’", "«Pepe»", "‹Pepe›", "„Pepe“", "(Pepe)",
           "[Pepe]", "{Pepe}", "Pepe/Lupe", "Pepe,Lupe"]

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, make_project
-
-from generator.pipeline import Project, generate
+from handbook.pipeline import Project, generate
 
 
 def test_editing_one_cohort_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:

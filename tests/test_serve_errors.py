@@ -37,7 +37,7 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(tmp_path: Path,
         program.write_text(broken, "utf-8")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
