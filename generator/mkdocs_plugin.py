@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
@@ -20,7 +21,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import preview
+from . import preview, resources
 from .embed import Body, Reuse, plan_reuse, splice, take_body
 from .errors import HandbookError
 from .fork import configured_jobs
@@ -28,6 +29,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import NAV_FILE, Project, generate
+from .render import PACKAGED_PREFIX
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -41,6 +43,7 @@ _PREVIOUS_SHAPE: dict[str, str] = {}
 class HandbookConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
+    overrides = c.Type(str, default="site_overrides")  # the project's theme overrides
     jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core
     sidebar_limit = c.Type(int, default=LIMIT)  # longer sidebar sections show the page's entry
 
@@ -63,6 +66,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
+        config.theme.dirs[:] = theme_dirs(config.theme, root / self.config.overrides)
         if self.command == "serve":  # let the inline live-reload script run (mkdocs_csp.py)
             config.extra[CONFIG_KEY] = NONCE
         self.error_docs = None
@@ -107,6 +111,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        # `{% extends "handbook/main.html" %}` in a project's main.html: the packaged one.
+        packaged = jinja2.FileSystemLoader(str(resources.default_overrides()))
+        env.loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
+                                          env.loader])
         return self.parallel.env(env, files, config) if self.parallel else env
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
@@ -149,10 +157,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
         server.watch(str(root / self.config.content))
-        server.watch(str(root / self.config.templates))
+        for folder in (self.config.templates, self.config.overrides):  # optional folders
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
         allow_live_reload(server)
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parallel:
             self.parallel.abort()
+
+
+def theme_dirs(theme: Any, overrides: Path) -> list[str]:
+    """The theme's template folders with the project's overrides (if it has any) and then
+    the packaged ones in front of Material's: a file in an earlier folder wins, page
+    templates and assets alike. A `custom_dir` in mkdocs.yml stays first; a folder named
+    twice (custom_dir: site_overrides, or this repository, whose overrides are the packaged
+    ones) is kept once, where it comes first."""
+    front = [str(overrides)] if overrides.is_dir() else []
+    front.append(str(resources.default_overrides()))
+    custom = [theme.custom_dir] if theme.custom_dir else []
+    seen: set[str] = set()
+    ordered: list[str] = []
+    for folder in [*custom, *front, *theme.dirs]:
+        key = os.path.normcase(os.path.realpath(folder))
+        if key not in seen:
+            seen.add(key)
+            ordered.append(folder)
+    return ordered

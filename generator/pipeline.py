@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from . import resources
 from .errors import relative
 from .loader import load_content
 from .plan import SitePlan, plan_site
@@ -26,12 +27,24 @@ NAV_FILE = ".nav.yml"  # dot-files are not published by MkDocs
 
 @dataclass(frozen=True)
 class Project:
-    """Where things are. Defaults follow the repository layout."""
+    """Where things are. Defaults follow the repository layout.
+
+    `templates` is the project's own folder, which need not exist: the templates packaged
+    with handbook stand behind it (see `template_dirs`)."""
 
     root: Path
     content: Path
     templates: Path
     docs: Path
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """Where templates are looked up, first match wins: the project's templates/ if it
+        exists, then the packaged defaults (always last; see render.make_environment)."""
+        packaged = resources.default_templates()
+        own = self.templates
+        mine = [own] if own.is_dir() and own.resolve() != packaged.resolve() else []
+        return [*mine, packaged]
 
     @classmethod
     def at(cls, root: Path, content: str = "content", templates: str = "templates",
@@ -73,7 +86,7 @@ def prepare(project: Project) -> Result:
     lap("validate")
     plan = plan_site(library, revisions)
     lap("plan")
-    pages, files = render_site(plan.pages, plan.calendars, [project.templates], project.root)
+    pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
     lap("render")
     nav = yaml.dump({"nav": plan.nav, "site": plan.site}, Dumper=DUMPER, allow_unicode=True,
                     sort_keys=False)

@@ -144,12 +144,32 @@ def url_link(url: str, label: str | None = None) -> Raw:
     return Raw(f"[{escape_text(label or url)}]({url.translate(URL_QUOTES)})")
 
 
+PACKAGED_PREFIX = "handbook"  # `{% extends "handbook/cohort.md.j2" %}`: the packaged original
+
+
+def _raw_concat(parts: Iterable[str]) -> Raw:
+    """What Jinja joins rendered template text with. `{{ super() }}`, `{{ self.intro() }}` and
+    `{% set x %}...{% endset %}` print text a template already rendered (values in it are
+    escaped): marked Raw, `finalize` prints it as is instead of escaping it a second time."""
+    return Raw("".join(parts))
+
+
 @functools.lru_cache(maxsize=8)
-def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
-    """One environment per template folder for the life of the process: each template is
-    compiled once, and recompiled only when its file changes (Jinja checks the mtime)."""
+def make_environment(template_dirs: tuple[str, ...],
+                     listing: tuple[str, ...] = ()) -> jinja2.Environment:
+    """One environment per template search path for the life of the process: each template
+    is compiled once, and recompiled only when its file changes (Jinja checks the mtime).
+
+    `template_dirs` are the project's folders, then the packaged defaults (last): a file in
+    an earlier folder wins for every page and partial that names it, and
+    `handbook/<name>` always means the packaged one, so a project template can extend it and
+    replace one block. `listing` (the files in the project's folders) is only part of the
+    cache key: a file added there during `serve` must make a new environment, since Jinja
+    would keep using the packaged template it found before."""
+    packaged = jinja2.FileSystemLoader(template_dirs[-1])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(template_dirs)),
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
+                                    jinja2.FileSystemLoader(list(template_dirs))]),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
         autoescape=False,  # output is Markdown; finalize does the escaping
@@ -157,6 +177,7 @@ def make_environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.concat = _raw_concat  # type: ignore[method-assign]
     env.filters["link"] = link_to
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
@@ -250,7 +271,7 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
                 template_dirs: list[Path], root: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     """Markdown text of every page and the bytes of every calendar file, or every template
-    error found.
+    error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
     Large sites render on every core (see fork.py), in parts of whole folders, so the
     bodies and events a cohort's pages and calendars repeat are rendered once per part as
@@ -266,9 +287,12 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     weights = [4 * len(g[0]) + sum(len(c.events) for _, c in g[1]) for g in groups]
     parts = fork.split(groups, weights, fork.jobs_for(len(pages) + len(calendars)))
     env_dirs = tuple(str(p) for p in template_dirs)
+    listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
+                           for file in folder.rglob("*") if file.is_file()))
     rendered = fork.map_parts(
         lambda part: _render_part([p for g in part for p in g[0]], env_dirs, root,
-                                  calendars=[c for g in part for c in g[1]]), parts)
+                                  calendars=[c for g in part for c in g[1]],
+                                  listing=listing), parts)
     output: dict[str, str] = {}
     files: dict[str, bytes] = {}
     errors: dict[str, ContentError] = {}  # one message per broken template
@@ -284,9 +308,10 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
-                 share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = ()
+                 share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = (),
+                 listing: tuple[str, ...] = ()
                  ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
-    env = make_environment(template_dirs)
+    env = make_environment(template_dirs, listing)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()

@@ -13,11 +13,15 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def make_project(target: Path, content: Path = REPO / "content") -> Path:
-    """A complete project folder: the repository's config and templates, some content."""
+def make_project(target: Path, content: Path = REPO / "content", *,
+                 copy_defaults: bool = True) -> Path:
+    """A complete project folder: the repository's config and templates, some content.
+
+    `copy_defaults=False`: no templates/ or site_overrides/, as in a team's own project,
+    which uses the ones packaged with handbook."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    for folder in ("templates", "site_overrides"):
+    for folder in ("templates", "site_overrides") if copy_defaults else ():
         shutil.copytree(REPO / folder, target / folder, dirs_exist_ok=True)
     shutil.copytree(content, target / "content", dirs_exist_ok=True)
     # A clone has the (otherwise generated) docs folder: MkDocs insists it exists.
