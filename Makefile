@@ -1,34 +1,61 @@
-# `make site` builds the site from content/; `make test` runs every test. Both set up .venv.
+# `make site` builds the site from content/ with the runtime dependencies only; `make test` adds
+# the test tools and runs every test. Both set up .venv from the lock files, so every machine and
+# CI install the same versions; a changed lock file or pyproject.toml reinstalls.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME_LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
+# The lock tool (uv's `pip compile`), pinned so a regenerated lock does not depend on who ran it.
+UV_VERSION := 0.13.9
 
-.PHONY: site test check serve bench lint clean
+.PHONY: site test check serve bench lint lock clean
 
-site: $(STAMP)
+site: $(RUNTIME_STAMP)
 	$(BIN)/handbook build
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+check: $(RUNTIME_STAMP)
 	$(BIN)/handbook check
 
-serve: $(STAMP)
+serve: $(RUNTIME_STAMP)
 	$(BIN)/handbook serve
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests bench scripts
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench.py
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+
+# handbook itself goes in editable and without dependencies: the lock already holds every one.
+$(RUNTIME_STAMP): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(RUNTIME_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(TEST_STAMP): $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# Regenerate both locks from pyproject.toml's ranges with uv (`uv pip compile`). Pins already in
+# a lock are kept while they still fit the ranges; `make lock UPGRADE=--upgrade` moves every pin
+# to the newest release. --universal writes one lock for every platform and Python >= 3.11
+# (markers such as `; sys_platform == 'win32'` where they differ).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml $(UPGRADE) --quiet --universal --python-version 3.11 \
+		--custom-compile-command "make lock" -o $(RUNTIME_LOCK)
+	$(BIN)/uv pip compile pyproject.toml $(UPGRADE) --quiet --universal --python-version 3.11 \
+		--extra test --custom-compile-command "make lock" -o $(TEST_LOCK)
 
 clean:
 	rm -rf site build/docs/* $(VENV)
