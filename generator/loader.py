@@ -73,7 +73,13 @@ _SCAN_FLOW = 256  # '[' and '{' in the whole file
 _DEEP_LINE = re.compile(r"\n(?:[ \t]|[-?:][ \t]){64}")  # indentation and '- ' runs
 # Control characters other than tab and line feed: invisible, and some reach the reader's
 # terminal or browser as commands. YAML escapes (\0, \a, \e) or pasted text bring them in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Also refused, as invisible: the direction overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069), which make a name or a cell read differently from what it says, a byte
+# order mark inside text (U+FEFF; one at the start of a file is the file's, and allowed) and
+# the zero-width space (U+200B). The zero-width joiner and non-joiner (U+200D, U+200C) stay
+# allowed: emoji sequences and scripts such as Persian and the Indic ones need them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = {"\u200b": "zero-width space", "\ufeff": "byte order mark"}
 
 
 class _Problem(Exception):
@@ -160,6 +166,15 @@ def _scalar(node: yaml.ScalarNode, path: Path_, controls: bool) -> str | None:
                        f"have at most {MAX_TEXT_CHARS:,}", "split it, or link to a document "
                        "kept elsewhere")
     control = _CONTROL.search(value) if controls else None
+    if control and control.group() > "\x9f":
+        char = control.group()
+        name = _INVISIBLE.get(char, "direction control")
+        raise _Problem(node, path, f"the text contains the invisible character U+{ord(char):04X} "
+                       f"({name}) at position {control.start() + 1}",
+                       "delete it (in most editors: move the cursor across the spot and watch "
+                       "where it stops); such characters come with text copied from web pages "
+                       "or chats, and can make a name or a table cell read differently from "
+                       "what it says")
     if control:
         raise _Problem(node, path, f"the text contains the control character "
                        f"U+{ord(control.group()):04X} at position {control.start() + 1}",

@@ -281,3 +281,29 @@ def test_a_cohort_starting_in_the_last_plausible_year_builds(root: Path) -> None
     done = handbook("build", cwd=root)
     assert done.returncode == 0, done.stderr
     assert (root / "site/sitemap.xml.gz").is_file()
+
+
+# --- invisible direction and width characters (issue 13, second pass) -----------------------
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                  "\u2067", "\u2068", "\u2069", "\ufeff", "\u200b"])
+def test_invisible_direction_and_width_characters_are_located_errors(root: Path,
+                                                                     char: str) -> None:
+    edit(root, TOPIC, "summary: Everyday tools", f"summary: Everyday {char}tools")
+    error = one_error(root)
+    assert (error.file, error.line, error.field) == (TOPIC, 2, "summary"), error.format()
+    assert f"U+{ord(char):04X}" in error.message and error.hint, error.format()
+
+
+def test_joiners_that_emoji_and_scripts_need_are_allowed(root: Path) -> None:
+    # U+200D joins the family emoji; U+200C keeps Persian letters apart (as in the word below).
+    edit(root, TOPIC, "title: Tooling basics", "title: Tooling \U0001f468\u200d\U0001f469 "
+                                               "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+    prepare(Project.at(root))
+
+
+def test_a_byte_order_mark_at_the_start_of_a_file_is_allowed(root: Path) -> None:
+    text = (root / TOPIC).read_text("utf-8")
+    (root / TOPIC).write_text("\ufeff" + text, "utf-8")
+    prepare(Project.at(root))
