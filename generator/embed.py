@@ -27,9 +27,12 @@ _EMBED = re.compile(r'^<!-- handbook:embed src="([^"]+)" level=(\d) -->\n(.*?)'
 _EMBED_MARKER = re.compile(r'<!-- handbook:(?:embed src="[^"]+" level=\d|/embed) -->\n?')
 _SPLICE = re.compile(r"<!-- handbook:spliced (\d+) -->\n?")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_ID = re.compile(r'\bid="([^"]+)"')
-_LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')
-_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+# A start tag, and in it an attribute adapt may change. Python-Markdown writes every attribute
+# in double quotes with '"', '<' and '>' escaped inside, so a tag ends at the first '>', and
+# text never holds a '<' that opens one: text that reads like an attribute (`id="top"` typed
+# in a list item) is never matched.
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_ATTRIBUTE = re.compile(r'(\s)(id|href|src)="([^"]*)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -117,20 +120,28 @@ def _id_prefix(src: str) -> str:
 
 
 def adapt(body: Body, level: int, prefix: str, url: str) -> str:
-    """A body's HTML as it must read at heading `level` of the page at `url`."""
+    """A body's HTML as it must read at heading `level` of the page at `url`: headings moved,
+    ids prefixed, links rebased, all inside tags; text stays as typed, even where it reads
+    like an attribute."""
     shift = level - body.level
     html = body.html
     if shift:
         html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
-    ids = set(_ID.findall(html))
-    if ids:
-        html = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', html)
-        html = _LOCAL_HREF.sub(lambda m: f'href="#{prefix}{m.group(1)}"'
-                               if m.group(1) in ids else m.group(0), html)
+    tags = _TAG.findall(html)
+    ids = {m[3] for tag in tags for m in _ATTRIBUTE.finditer(tag) if m[2] == "id" and m[3]}
     source, target = _folder(body.url), _folder(url)
-    if source != target:
-        html = _LINK.sub(lambda m: f'{m.group(1)}="{rebase(m.group(2), source, target)}"', html)
-    return html
+
+    def change(attribute: re.Match[str]) -> str:
+        space, name, value = attribute.groups()
+        if name == "id":
+            value = prefix + value if value else value
+        elif value.startswith("#"):
+            value = f"#{prefix}{value[1:]}" if value[1:] in ids else value
+        elif source != target:
+            value = rebase(value, source, target)
+        return f'{space}{name}="{value}"'
+
+    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(change, tag.group(0)), html)
 
 
 def _folder(url: str) -> str:

@@ -6,6 +6,7 @@ same page converted from its full Markdown, which is what any other engine would
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 from pathlib import Path
@@ -129,3 +130,40 @@ def test_a_shared_body_links_from_each_folder_that_shows_it(tmp_path: Path) -> N
     assert "## See\n\n[t/x.md](../../t/x.md)" in texts["a/b/own.md"]
     assert "### See\n\n[t/x.md](../../t/x.md)" in texts["a/b/copy.md"]
     assert "### See\n\n[t/x.md](../t/x.md)" in texts["c/copy.md"]
+
+
+# --- issue 13, second pass: adapt changes attributes of tags, never text ----------------------
+
+
+def test_adapt_leaves_text_that_looks_like_attributes_alone() -> None:
+    typed = 'Typing href="notes/x" and id="top" in text'
+    shown = html_module.escape(typed)  # what Markdown makes of it
+    body = Body(f'<h2 id="top">Signs</h2>\n<ul>\n<li>{shown}</li>\n<li>{typed}</li>\n</ul>\n'
+                f'<p><a href="../other/" title=\'id="x"\'>see</a> <code>src="a.png"</code></p>',
+                1, "challenges/drift/")
+    out = adapt(body, 2, "drift--", "programs/p/c/pack-mentor/")
+    assert f"<li>{shown}</li>" in out and f"<li>{typed}</li>" in out
+    assert '<code>src="a.png"</code>' in out and "title='id=\"x\"'" in out
+    assert '<h3 id="drift--top">' in out
+    assert 'href="../../../../challenges/other/"' in out
+
+
+def test_a_pack_page_shows_a_playbook_text_as_its_own_page_does(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    typed = 'Typing href="notes/x" and id="top" in text'
+    root = make_project(tmp_path / "p", FIXTURES / "mini" / "content")
+    drift = root / "content/challenges/drift.yml"
+    drift.write_text(drift.read_text("utf-8").replace(
+        "warning_signs: [Agendas are skipped]", f"warning_signs: ['{typed}']"), "utf-8")
+    done = handbook("build", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    def text(page: Path) -> str:
+        found = ARTICLE.search(page.read_text("utf-8"))
+        assert found is not None, page
+        return html_module.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+    assert typed in text(root / "site/challenges/drift/index.html")
+    packs = sorted((root / "site/programs").rglob("pack-*/index.html"))
+    assert packs and all(typed in text(page) for page in packs), packs
