@@ -66,9 +66,11 @@ def _user_env(venv: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    _ok(_run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, REPO],
-             cwd=out))
+    """The wheel as a release makes it: the sdist first, then the wheel built from the sdist in
+    a clean folder (so the sdist must hold everything, and no build/lib left in the working
+    tree by an earlier in-place build can slip a deleted file back in)."""
+    out = tmp_path_factory.mktemp("dist")
+    _ok(_run([sys.executable, "-m", "build", "--outdir", out, REPO], cwd=out))
     (built,) = out.glob("handbook-*.whl")
     return built
 
