@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import re
 import signal
@@ -20,7 +21,7 @@ from typing import Any
 
 import click
 
-from . import importer, publish, scaffold
+from . import importer, init, publish, scaffold
 from .errors import HandbookError, relative
 from .mkdocs_plugin import SKIP_ENV
 from .pipeline import Project, generate, prepare
@@ -29,6 +30,64 @@ from .schema import write_schemas
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            default=Path("."), show_default=True,
                            help="Project folder holding mkdocs.yml, content/ and templates/.")
+content_option = click.option(
+    "--content", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Content folder, when it is not content/ in the project folder (a path from the "
+         "current folder).")
+
+
+def _project(root: Path, content: Path | None) -> Project:
+    return Project.at(root, content=str(content.resolve())) if content else Project.at(root)
+
+
+class Say:
+    """What a command prints, set by -q and -v.
+
+    quiet: problems only (errors, MkDocs warnings, skipped rows), so a scheduled job stays
+    silent unless someone has to act; the exit code says whether it worked.
+    normal: problems, progress on stderr, and one closing line on stdout.
+    verbose: also the seconds each stage took and, for build, MkDocs' own INFO lines.
+    """
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    @property
+    def verbose(self) -> bool:
+        return self.level > 0
+
+    def done(self, text: str) -> None:
+        """The closing line: what was done (stdout, so it can be read by a script)."""
+        if self.level >= 0:
+            click.echo(text)
+
+    def progress(self, text: str) -> None:
+        if self.level >= 0:
+            click.echo(text, err=True)
+
+    def detail(self, text: str) -> None:
+        if self.level > 0:
+            click.echo(text, err=True)
+
+    def timings(self, timings: dict[str, float]) -> None:
+        for stage, seconds in timings.items():
+            self.detail(f"  {stage:<9} {seconds:6.2f} s")
+
+
+def say_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-q/--quiet and -v/--verbose, handed to the command as one `say`."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, quiet: bool, verbose: bool, **kwargs: Any) -> Any:
+        if quiet and verbose:
+            raise click.UsageError("--quiet and --verbose ask for opposite things: give one.")
+        return command(*args, say=Say(-1 if quiet else 1 if verbose else 0), **kwargs)
+
+    wrapper = click.option("-v", "--verbose", is_flag=True,
+                           help="Also print the time each stage took (build: and MkDocs' "
+                                "progress).")(wrapper)
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="Print only problems: errors and warnings.")(wrapper)
 
 
 def _fail(error: HandbookError) -> None:
@@ -37,26 +96,33 @@ def _fail(error: HandbookError) -> None:
 
 
 @click.group()
+@click.version_option(package_name="handbook", prog_name="handbook",
+                      message="%(prog)s %(version)s")
 def main() -> None:
     """Build mentoring-program handbooks from YAML content."""
 
 
 @main.command()
 @root_option
-def check(root: Path) -> None:
+@content_option
+@say_options
+def check(root: Path, content: Path | None, say: Say) -> None:
     """Validate the content and render every page in memory; write nothing."""
     try:
-        result = prepare(Project.at(root))
+        result = prepare(_project(root, content))
     except HandbookError as error:
         _fail(error)
-    click.echo(f"Content is valid: {result.summary(result.seconds)}.")
+    say.timings(result.timings)
+    say.done(f"Content is valid: {result.summary(result.seconds)}.")
 
 
 @main.command()
 @root_option
+@content_option
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Treat MkDocs warnings (broken links, missing pages) as errors.")
-def build(root: Path, strict: bool) -> None:
+@say_options
+def build(root: Path, content: Path | None, strict: bool, say: Say) -> None:
     """Generate the pages, then build the site into site/ (the old site stays on failure).
 
     MkDocs builds into a hidden staging folder beside site/; only a build that finished (and
@@ -70,20 +136,24 @@ def build(root: Path, strict: bool) -> None:
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         publish.recover(site)
-        click.echo("Generating pages from content/ ...", err=True)
-        result = generate(Project.at(root))
+        project = _project(root, content)
+        say.progress(f"Generating pages from {relative(project.content, project.root)}/ ...")
+        result = generate(project)
         report = result.report
         assert report is not None
-        click.echo(f"  {len(result.outputs)} files: {len(report.written)} written, "
-                   f"{len(report.removed)} removed, {report.unchanged} unchanged "
-                   f"({result.seconds:.1f} s)", err=True)
-        click.echo(f"Building {site.name}/ with MkDocs ...", err=True)
+        say.progress(f"  {len(result.outputs)} files: {len(report.written)} written, "
+                     f"{len(report.removed)} removed, {report.unchanged} unchanged "
+                     f"({result.seconds:.1f} s)")
+        say.timings(result.timings)
+        say.progress(f"Building {site.name}/ with MkDocs ...")
+        mkdocs_started = time.perf_counter()
         staging = publish.stage(site)
-        if not _run_mkdocs(config_file, staging, strict):
+        if not _run_mkdocs(config_file, staging, strict, say.verbose):
             click.echo(f"MkDocs failed; the previous {site.name}/ is unchanged.", err=True)
             sys.exit(1)
         publish.swap(staging, site)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
+        say.timings({"mkdocs": time.perf_counter() - mkdocs_started})
     except HandbookError as error:
         _fail(error)
     except publish.PublishError as error:
@@ -101,7 +171,7 @@ def build(root: Path, strict: bool) -> None:
         signal.signal(signal.SIGTERM, previous)
         if staging is not None and staging.exists():
             publish.discard(staging)
-    click.echo(f"Built {site.name}/: {result.summary(time.perf_counter() - started)}.")
+    say.done(f"Built {site.name}/: {result.summary(time.perf_counter() - started)}.")
 
 
 class _Terminated(KeyboardInterrupt):
@@ -123,8 +193,9 @@ def _die_with_parent() -> None:
 ENGINE_OSERROR = re.compile(r"^\w*(?:Error|Exception): \[Errno (\d+)\] ([^:']+)(?:: '(.*)')?")
 
 
-def _run_mkdocs(config_file: Path, staging: Path, strict: bool) -> bool:
-    """MkDocs into `staging`, passing on its warnings and errors; True if it succeeded."""
+def _run_mkdocs(config_file: Path, staging: Path, strict: bool, verbose: bool = False) -> bool:
+    """MkDocs into `staging`, passing on its warnings and errors (and, verbose, its INFO
+    lines); True if it succeeded."""
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file),
                "-d", str(staging), *(["--strict"] if strict else [])]
@@ -140,7 +211,7 @@ def _run_mkdocs(config_file: Path, staging: Path, strict: bool) -> bool:
             for line in mkdocs.stdout:  # pass on warnings and errors, not MkDocs' chatter
                 if crash or line.startswith("Traceback"):
                     crash.append(line.rstrip())
-                elif line.strip() and not line.startswith("INFO"):
+                elif line.strip() and (verbose or not line.startswith("INFO")):
                     click.echo(line.rstrip(), err=True)
         except BaseException:
             _stop(mkdocs)
@@ -181,11 +252,44 @@ def serve(root: Path, dev_addr: str) -> None:
     generator leaves unchanged files alone), and the plugin marks every page changed when the
     navigation changes, so sidebars never go stale.
     """
+    # MkDocs refuses a docs_dir that does not exist before the plugin can generate it (a
+    # new project, a fresh clone: build/ is not kept in version control).
+    Project.at(root).docs.mkdir(parents=True, exist_ok=True)
     os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty",
                               "--dev-addr", dev_addr, "-f", str(Path(root) / "mkdocs.yml")])
 
 
-# --- authoring helpers: thin commands over scaffold, importer and schema --------------------
+# --- authoring helpers: thin commands over init, scaffold, importer and schema --------------
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--example", is_flag=True,
+              help="Copy the reverse-mentoring and buddy programs that ship with handbook, "
+                   "with their topics, playbooks and training, instead of the starter.")
+@say_options
+def init_command(folder: Path, example: bool, say: Say) -> None:
+    """Start a handbook project in FOLDER (a new or empty folder; default: this one).
+
+    Writes content/ (a starter program with one cohort), mkdocs.yml, .gitignore, README.md
+    and schemas/. Templates and theme come with handbook: the project needs no copy.
+    """
+    try:
+        written = init.create(folder, example)
+    except init.InitError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except HandbookError as error:
+        _fail(error)
+    except OSError as error:
+        click.echo(publish.describe(error, "write", folder), err=True)
+        sys.exit(1)
+    for path in written:
+        say.detail(f"  {relative(path, folder)}")
+    what = "the example programs" if example else "a starter program with one cohort"
+    here = folder.resolve() == Path.cwd().resolve()
+    say.done(f"Created a handbook project in {folder.as_posix()}/ with {what}. Next: "
+             f"{'' if here else f'cd {folder.as_posix()} && '}handbook serve")
 
 
 @main.group()
@@ -195,30 +299,36 @@ def new() -> None:
 
 @new.command("program")
 @root_option
+@content_option
 @click.argument("ident", metavar="ID")
-def new_program_command(root: Path, ident: str) -> None:
+@say_options
+def new_program_command(root: Path, content: Path | None, ident: str, say: Say) -> None:
     """Write content/programs/ID/program.yml (ID: lowercase letters, digits, hyphens)."""
     try:
-        written = scaffold.new_program(root, ident)
+        written = scaffold.new_program(root, ident, _project(root, content).content)
     except HandbookError as error:
         _fail(error)
-    click.echo(f"Wrote {written}: a complete example program. Edit it, then run "
-               "`handbook check`.")
+    say.done(f"Wrote {written}: a complete example program. Edit it, then run "
+             "`handbook check`.")
 
 
 @new.command("cohort")
 @root_option
+@content_option
 @click.argument("program")
 @click.argument("ident", metavar="ID")
-def new_cohort_command(root: Path, program: str, ident: str) -> None:
+@say_options
+def new_cohort_command(root: Path, content: Path | None, program: str, ident: str,
+                       say: Say) -> None:
     """Write content/programs/PROGRAM/cohorts/ID.yml for an existing program."""
     try:
-        written = scaffold.new_cohort(root, program, ident)
+        written = scaffold.new_cohort(root, program, ident,
+                                      content=_project(root, content).content)
     except HandbookError as error:
         _fail(error)
-    click.echo(f"Wrote {written}: a complete example cohort. Set its dates and coordinator, "
-               f"import the pairs with `handbook import-pairs {program} {ident} FILE`, then "
-               "run `handbook check`.")
+    say.done(f"Wrote {written}: a complete example cohort. Set its dates and coordinator, "
+             f"import the pairs with `handbook import-pairs {program} {ident} FILE`, then "
+             "run `handbook check`.")
 
 
 def _column_option(name: str, example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -240,8 +350,9 @@ def _column_option(name: str, example: str) -> Callable[[Callable[..., Any]], Ca
 @click.option("--append", is_flag=True,
               help="Add to the cohort's pairs, skipping pairs already there, instead of "
                    "replacing them.")
+@say_options
 def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Path,
-                         append: bool, **columns: str | None) -> None:
+                         append: bool, say: Say, **columns: str | None) -> None:
     """Read mentor-mentee pairs from a .csv or .xlsx export into a cohort file.
 
     Columns are found by their headers (Mentor, Mentee, Department, Mentor email, Mentee
@@ -253,15 +364,18 @@ def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Pat
     except HandbookError as error:
         _fail(error)
     for problem in result.skipped:
-        click.echo(problem.format(), err=True)
-    click.echo(result.summary())
+        click.echo(problem.format(), err=True)  # a skipped row is a problem: -q shows it
+    say.done(result.summary())
 
 
 @main.command()
 @root_option
-def schema(root: Path) -> None:
+@say_options
+def schema(root: Path, say: Say) -> None:
     """Write schemas/<kind>.schema.json (JSON Schema) for editors, from the content models."""
     written = write_schemas(root)
+    for path in written:
+        say.detail(f"  {relative(path, root)}")
     names = ", ".join(p.name for p in written)
-    click.echo(f"Wrote {len(written)} JSON Schemas to {relative(written[0].parent, root)}/: "
-               f"{names}.")
+    say.done(f"Wrote {len(written)} JSON Schemas to {relative(written[0].parent, root)}/: "
+             f"{names}.")

@@ -12,6 +12,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+from .resources import default_templates
+
+Kind = Literal["content", "template"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,9 @@ class ContentError:
     column: int | None = None
     field: str = ""
     hint: str = ""
+    # "template": the fix is in a template (the project's own or the packaged one), not in
+    # the content; set where templates are rendered, so no message is sorted by file name.
+    kind: Kind = "content"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line or 0, self.column or 0, self.field)
@@ -51,9 +59,28 @@ class HandbookError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
-        count = len(self.errors)
-        head = f"{count} error{'s' if count != 1 else ''} in the content; nothing was written."
-        return "\n".join([head, *(e.format() for e in self.errors)])
+        return "\n".join([self.headline(), *(e.format() for e in self.errors)])
+
+    def headline(self) -> str:
+        """"2 errors in the content and 1 in the templates; nothing was written.": who has
+        to fix what (an author edits content; a template override may just be out of date)."""
+        templates = sum(e.kind == "template" for e in self.errors)
+        content = len(self.errors) - templates
+        counts = [(n, where) for n, where in ((content, "the content"),
+                                              (templates, "the templates")) if n]
+        (count, where), *rest = counts or [(0, "the content")]
+        text = f"{count} error{'s' if count != 1 else ''} in {where}"
+        text += "".join(f" and {n} in {other}" for n, other in rest)
+        return text + "; nothing was written."
+
+
+def outdated_override_hint(template: Path | None) -> str:
+    """What a hint adds when a template the project overrides fails while rendering: a copy
+    of an older packaged template may call a name the handbook no longer provides."""
+    if template is None or template.resolve().is_relative_to(default_templates().resolve()):
+        return ""
+    return ("; this template is the project's own copy and may have been made for an older "
+            "handbook: run `handbook doctor` to see what changed in the packaged original")
 
 
 QUOTE_LIMIT = 60  # characters of a value a message repeats; enough to recognise it

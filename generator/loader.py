@@ -324,7 +324,9 @@ def load_content(content: Path, root: Path) -> list[RawDocument]:
     if not content.is_dir():
         raise HandbookError([ContentError(
             relative(content, root), "the content folder does not exist",
-            hint="run from the project root, or pass --content PATH",
+            hint="run handbook in the project folder (the one with mkdocs.yml), or name it "
+                 "with --root PATH, or name the content folder with --content PATH; "
+                 "`handbook init NAME` starts a new project",
         )])
     documents: list[RawDocument] = []
     errors: list[ContentError] = []

@@ -20,7 +20,7 @@ import yaml
 
 from . import embed, fork
 from .calendar import CalendarFile, serialize_calendars
-from .errors import ContentError, HandbookError, relative
+from .errors import ContentError, HandbookError, outdated_override_hint, relative
 from .models import LINK_TARGET, MarkdownText, is_unsafe_target
 from .views import Link, PageSpec
 
@@ -256,16 +256,19 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         file = relative(Path(exc.filename), root) if exc.filename else str(exc.name)
         return ContentError(file, f"template syntax error: {exc.message}", exc.lineno,
-                            hint=f"while rendering {page.path} from {page.source}")
+                            hint=f"while rendering {page.path} from {page.source}",
+                            kind="template")
     # Runtime errors: find the template frame in the traceback for its line.
-    tb, line, name = exc.__traceback__, None, page.template
+    tb, line, name, path = exc.__traceback__, None, page.template, None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            line, name = tb.tb_lineno, relative(Path(filename), root)
+            line, name, path = tb.tb_lineno, relative(Path(filename), root), Path(filename)
         tb = tb.tb_next
+    stale = outdated_override_hint(path) if isinstance(exc, jinja2.UndefinedError) else ""
     return ContentError(name, f"template error: {exc}", line,
-                        hint=f"while rendering {page.path} from {page.source}")
+                        hint=f"while rendering {page.path} from {page.source}{stale}",
+                        kind="template")
 
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],

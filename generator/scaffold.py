@@ -121,9 +121,9 @@ def _write(path: Path, text: str, root: Path) -> str:
 # --- program -------------------------------------------------------------------------------
 
 
-def new_program(root: Path, ident: str) -> str:
+def new_program(root: Path, ident: str, content: Path | None = None) -> str:
     """Write content/programs/<id>/program.yml; returns its path relative to root."""
-    content = root / "content"
+    content = content or root / "content"
     folder = content / "programs" / ident
     _check_id(ident, "program id", folder / "program.yml", root)
     _refuse_existing(folder, "program", root)
@@ -339,9 +339,10 @@ meeting_plan:   # every cohort runs these sessions in this order; dates come fro
 # --- cohort --------------------------------------------------------------------------------
 
 
-def new_cohort(root: Path, program: str, ident: str, today: dt.date | None = None) -> str:
+def new_cohort(root: Path, program: str, ident: str, today: dt.date | None = None,
+               content: Path | None = None) -> str:
     """Write content/programs/<program>/cohorts/<id>.yml; returns its path relative to root."""
-    content = root / "content"
+    content = content or root / "content"
     program_dir = content / "programs" / program
     _check_id(program, "program id", program_dir / "program.yml", root)
     _check_id(ident, "cohort id", program_dir / "cohorts" / f"{ident}.yml", root)
@@ -386,8 +387,8 @@ summary: |   # optional (Markdown): a short introduction on the cohort page
   Pairs meet every other Tuesday afternoon, in the meeting room or by video, whichever suits
   the day. Questions about your pair or the schedule go to the cohort coordinator.
 coordinator:   # who runs this cohort day to day
-  name: Alex Morgan   # full name as participants know the person
-  email: alex.morgan@example.com   # work email (optional)
+  name: Jordan Placeholder   # full name as participants know the person
+  email: jordan.placeholder@example.com   # work email (optional)
   phone: "Ext. 4410"   # phone number or extension (optional)
 format: hybrid   # in-person (needs place), virtual (needs video_link) or hybrid (needs both)
 place: Meeting Room 2, 3rd floor, head office   # where in-person meetings happen
@@ -410,17 +411,17 @@ schedule:   # meeting dates are never typed: they follow from start and the cade
       reason: Company-wide offsite   # why the dates are blocked
   when_blocked: next-working-day   # next-working-day moves a blocked meeting; skip drops it
   end_by: {end_by.isoformat()}   # optional: an error if the meeting plan does not fit by then
-# Mentor-mentee pairs: replace these examples with yours, or import them from a spreadsheet
-# with `handbook import-pairs {program} {ident} FILE.xlsx`.
+# Mentor-mentee pairs: these made-up people stand in for yours. Replace them, or import
+# yours from a spreadsheet with `handbook import-pairs {program} {ident} FILE.xlsx`.
 pairs:
-  - mentor: Ada Young   # mentor's name
-    mentee: Bob Senior   # mentee's name
+  - mentor: Avery Placeholder   # mentor's name
+    mentee: Blake Placeholder   # mentee's name
     department: Finance   # department(s) of the pair (optional)
-    mentor_email: ada.young@example.com   # optional
-    mentee_email: bob.senior@example.com   # optional
-  - mentor: Chidi Obi
-    mentee: Dana Whitlock
+    mentor_email: avery.placeholder@example.com   # optional
+    mentee_email: blake.placeholder@example.com   # optional
+  - mentor: Casey Fictional
+    mentee: Devon Fictional
     department: Operations and Legal
-    mentor_email: chidi.obi@example.com
-    mentee_email: dana.whitlock@example.com
+    mentor_email: casey.fictional@example.com
+    mentee_email: devon.fictional@example.com
 """
