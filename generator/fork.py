@@ -1,17 +1,23 @@
-"""Share a stage's work among forked processes, one per core, on large sites.
+"""Share a stage's work among forked processes, one per core, on large sites (Linux only).
 
 The generator's calendar, render and write work is one independent piece per cohort, so on a
 site of thousands of pages it is shared out: the parts run in forked children (which inherit
 everything already loaded, so only the results travel back, pickled through a pipe) and in
 this process, and the results come back in the order of the parts, so the output does not
-depend on the number of cores. Small sites, one core, `HANDBOOK_JOBS=1`, or a process with
-other threads running (the live preview server: forking it is unsafe) run in one process.
+depend on the number of cores. Small sites, one core, `HANDBOOK_JOBS=1`, or a platform where
+forking is missing or unsafe (see `can_fork`) run in one process, and build the same bytes.
+
+Why fork and not `multiprocessing` with spawn: the parts are closures over what the earlier
+stages loaded (and the MkDocs build shares MkDocs' own state, see mkdocs_parallel.py); spawn
+would have to pickle them, or load and plan everything again in each process, which costs
+more than it saves on the sizes a team builds. Where fork is not safe, one process it is.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,18 +30,46 @@ JOBS_ENV = "HANDBOOK_JOBS"
 MIN_ITEMS = 400  # below this, forking costs more than it saves
 
 
+def can_fork() -> bool:
+    """Whether this process may share work among forked children. The one rule for the
+    generator and the MkDocs build:
+
+    - Linux: yes, while no other thread runs. A forked child gets only the forking thread, so
+      a lock another thread held stays locked forever in it (CPython 3.12+ warns); the live
+      preview server runs threads, so `serve` never forks.
+    - Windows: no, `os.fork` does not exist.
+    - macOS: no. `os.fork` exists, but a child forked without exec may crash or hang once the
+      system frameworks (Objective-C runtime, CoreFoundation, the proxy lookup behind urllib)
+      have been used; that is why `multiprocessing` starts processes by spawn there since
+      Python 3.8. Nothing here can prove the frameworks unused, and CI cannot test it.
+    - Any other system: no; untested, so the plain path.
+    """
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and threading.active_count() == 1)
+
+
+def cpu_count() -> int:
+    """CPUs this process may use: Python 3.13's `os.process_cpu_count` (it honours CPU
+    affinity and `PYTHON_CPU_COUNT`), else the affinity mask (Linux), else all CPUs."""
+    counter = getattr(os, "process_cpu_count", None)
+    if counter is None and hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return (counter or os.cpu_count)() or 1
+
+
 def configured_jobs(configured: int = 0) -> int:
-    """Processes wanted: `HANDBOOK_JOBS` wins, then `configured`, then one per core."""
+    """Processes to use: one where `can_fork` says no; else `HANDBOOK_JOBS` wins, then
+    `configured`, then one per CPU."""
+    if not can_fork():
+        return 1
     value = os.environ.get(JOBS_ENV, "")
     jobs = int(value) if value.isdigit() else configured
-    return max(1, jobs or len(os.sched_getaffinity(0)))
+    return max(1, jobs or cpu_count())
 
 
 def jobs_for(items: int) -> int:
     """How many processes to use for `items` pieces of work."""
-    if items < MIN_ITEMS or threading.active_count() > 1:
-        return 1
-    return min(configured_jobs(), items)
+    return 1 if items < MIN_ITEMS else min(configured_jobs(), items)
 
 
 def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T]]:
@@ -55,8 +89,9 @@ class WorkerFailed(RuntimeError):
 
 
 def map_parts(function: Callable[[T], R], parts: list[T]) -> list[R]:
-    """`function` over each part: the first here, the others in forked children."""
-    if len(parts) <= 1:
+    """`function` over each part: the first here, the others in forked children (all here,
+    in order, where `can_fork` says no)."""
+    if len(parts) <= 1 or not can_fork():
         return [function(part) for part in parts]
     children: list[tuple[int, int]] = []
     for part in parts[1:]:

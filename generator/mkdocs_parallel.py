@@ -10,8 +10,9 @@ but written by one. Workers send their search-index entries and warning counts t
 process, which merges them in page order, so the site is byte for byte the one a single
 process builds (a test compares the two).
 
-Only `mkdocs build` forks, never `serve` or a dirty build. This module knows MkDocs
-internals on purpose, so that the core never has to.
+Only `mkdocs build` forks, never `serve` or a dirty build, and only where `fork.can_fork()`
+allows it (Linux); on macOS and Windows the plugin builds in one process, the same bytes. This
+module knows MkDocs internals on purpose, so that the core never has to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import CountHandler
 
 from .embed import has_body
-from .fork import split
+from .fork import can_fork, split
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -77,6 +78,8 @@ class ParallelBuild:
 
     def start(self, files: Any) -> None:
         """Share out the pages and fork the workers (on_nav: files and nav are complete)."""
+        if not can_fork():  # the plugin asks `configured_jobs` first; never fork regardless
+            self.jobs = 1
         pages = files.documentation_pages()
         self.order = {f.url: i for i, f in enumerate(pages)}
         shares = share_out({f.src_uri: os.path.getsize(f.abs_src_path) for f in pages},

@@ -113,7 +113,8 @@ def _write(path: Path, text: str, root: Path) -> str:
     """Check the text parses, then write it; returns the path as messages show it."""
     parse_yaml(text, relative(path, root))  # a scaffold bug must never write a broken file
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+    # "x": never overwrite, even in a race; "\n": the same file on Windows as elsewhere.
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return relative(path, root)
 

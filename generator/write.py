@@ -43,8 +43,8 @@ def _replace(target: str, content: bytes) -> None:
     # '.tmp' suffix: a leftover from a crash can never pass for a content or page file. The
     # process id keeps two writers apart without mkstemp's random names (a third of the
     # write stage on large sites); a leftover of a dead process with our id is replaced.
-    folder, _, name = target.rpartition("/")
-    temp = f"{folder}/.{name}.{os.getpid()}.tmp"
+    folder, name = os.path.split(target)  # '/' here; on Windows '\\' or '/'
+    temp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         with open(temp, "wb") as stream:
             stream.write(content)
@@ -100,7 +100,7 @@ def _remove_stale(folder: Path, outputs: dict[str, bytes]) -> list[str]:
     removed = []
     root = str(folder)
     for current, _dirs, files in os.walk(root, topdown=False):
-        rel_dir = current[len(root) + 1:]
+        rel_dir = current[len(root) + 1:].replace(os.sep, "/")  # Windows walks with '\\'
         for name in files:
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if rel not in outputs and name not in KEEP:

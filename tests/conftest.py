@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Windows on a Linux CI: with HANDBOOK_TEST_NO_FORK=1 this process loses os.fork and CPU
+# affinity, and so does every process a test starts (tests/nofork/sitecustomize.py, put on
+# PYTHONPATH here), so builds take the one-process path they take on Windows.
+NO_FORK_ENV = "HANDBOOK_TEST_NO_FORK"
+NO_FORK_PATH = Path(__file__).resolve().parent / "nofork"
+NO_FORK = os.environ.get(NO_FORK_ENV) == "1"
+if NO_FORK:
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(NO_FORK_PATH), os.environ.get("PYTHONPATH")) if p)
+    runpy.run_path(str(NO_FORK_PATH / "sitecustomize.py"))
+needs_fork = pytest.mark.skipif(NO_FORK, reason=f"tests forking itself; {NO_FORK_ENV}=1 is set")
 
 
 def make_project(target: Path, content: Path = REPO / "content", *,

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import make_project, needs_fork
 from handbook import fork
 from handbook.errors import HandbookError
 from handbook.pipeline import Project, generate
@@ -34,6 +34,7 @@ def test_split_balances_and_keeps_order() -> None:
     assert fork.split([1, 2, 3], [1, 1, 1], 1) == [[1, 2, 3]]
 
 
+@needs_fork
 def test_forked_generator_writes_what_one_process_writes(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           always_fork: None) -> None:
@@ -50,6 +51,7 @@ def test_forked_generator_writes_what_one_process_writes(tmp_path: Path,
     assert again.report is not None and again.report.written == ()
 
 
+@needs_fork
 def test_template_error_in_a_forked_part_is_reported_once(tmp_path: Path,
                                                           always_fork: None) -> None:
     root = make_project(tmp_path / "p")
@@ -67,6 +69,7 @@ def _explode(part: list[int]) -> list[int]:
     return part
 
 
+@needs_fork
 def test_a_failing_child_is_reported_with_its_traceback() -> None:
     with pytest.raises(fork.WorkerFailed, match="ZeroDivisionError: part two"):
         fork.map_parts(_explode, [[1], [2], [3]])
