@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from . import importer, init, publish, scaffold
+from . import doctor, importer, init, publish, scaffold
 from .errors import HandbookError, relative
 from .mkdocs_plugin import SKIP_ENV
 from .pipeline import Project, generate, prepare
@@ -145,6 +145,8 @@ def build(root: Path, content: Path | None, strict: bool, say: Say) -> None:
                      f"{len(report.removed)} removed, {report.unchanged} unchanged "
                      f"({result.seconds:.1f} s)")
         say.timings(result.timings)
+        if (note := doctor.warning(project.root)) is not None:  # one line, not the report
+            click.echo(note, err=True)
         say.progress(f"Building {site.name}/ with MkDocs ...")
         mkdocs_started = time.perf_counter()
         staging = publish.stage(site)
@@ -257,6 +259,62 @@ def serve(root: Path, dev_addr: str) -> None:
     Project.at(root).docs.mkdir(parents=True, exist_ok=True)
     os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty",
                               "--dev-addr", dev_addr, "-f", str(Path(root) / "mkdocs.yml")])
+
+
+@main.command("doctor")
+@root_option
+@say_options
+def doctor_command(root: Path, say: Say) -> None:
+    """Check the project's own templates/ and site_overrides/ against this handbook's.
+
+    Names each file that takes the place of a packaged one and whether the packaged original
+    changed since it was copied, and each template extending a packaged one whose replaced
+    block is gone. Exit code 1 when a file needs attention.
+    """
+    findings = doctor.examine(root.resolve())
+    text, code = doctor.report(findings)
+    *lines, closing = text.splitlines()
+    for line in lines:  # -q: only the files to look at
+        if say.level >= 0 or "NEEDS ATTENTION" in line:
+            click.echo(line)
+    if code or say.level >= 0:
+        click.echo(closing)
+    sys.exit(code)
+
+
+@main.command("override")
+@root_option
+@click.argument("name")
+@click.option("--extend", "mode", flag_value="extend",
+              help="Write a template that extends the packaged one, to replace single blocks.")
+@click.option("--diff", "mode", flag_value="diff",
+              help="Show how the project's copy differs from the packaged file now.")
+@click.option("--accept", "mode", flag_value="accept",
+              help="Record that the project's copy was brought up to date with the packaged "
+                   "file now (after --diff).")
+@say_options
+def override_command(root: Path, name: str, mode: str | None, say: Say) -> None:
+    """Copy a packaged template or theme file (NAME: cohort.md.j2, partials/copyright.html,
+    ...) into the project's templates/ or site_overrides/, where it wins over the packaged
+    one. Its first line records the handbook version, for `handbook doctor`."""
+    root = root.resolve()
+    try:
+        if mode == "diff":
+            changes = doctor.diff(root, name)
+            click.echo(changes or f"{name}: no difference from the packaged file.",
+                       nl=not changes)
+            return
+        action = {"extend": doctor.extend, "accept": doctor.accept}.get(mode or "",
+                                                                         doctor.override)
+        written = action(root, name)
+    except doctor.OverrideError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    shown = relative(written, root)
+    say.done({"extend": f"Wrote {shown}: add the blocks you want to replace.",
+              "accept": f"Recorded {shown} as up to date with handbook {doctor.version()}."}
+             .get(mode or "", f"Wrote {shown}: a copy of the packaged file; it now wins over "
+                              "it. `handbook doctor` tells you when the packaged one changes."))
 
 
 # --- authoring helpers: thin commands over init, scaffold, importer and schema --------------
