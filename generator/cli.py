@@ -257,8 +257,11 @@ def serve(root: Path, dev_addr: str) -> None:
     # MkDocs refuses a docs_dir that does not exist before the plugin can generate it (a
     # new project, a fresh clone: build/ is not kept in version control).
     Project.at(root).docs.mkdir(parents=True, exist_ok=True)
-    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty",
-                              "--dev-addr", dev_addr, "-f", str(Path(root) / "mkdocs.yml")])
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", dev_addr,
+               "-f", str(Path(root) / "mkdocs.yml")]
+    if sys.platform == "win32":  # no exec there: execv would end this process and give the
+        sys.exit(subprocess.call(command))  # prompt back while MkDocs runs on, so wait
+    os.execv(sys.executable, command)
 
 
 @main.command("doctor")

@@ -233,3 +233,21 @@ def test_atomic_write_with_a_windows_path(tmp_path: Path,
     write._replace("C:\\Users\\hr\\handbook\\build\\docs\\index.md", b"x")
     monkeypatch.undo()
     assert made == [f"C:\\Users\\hr\\handbook\\build\\docs\\.index.md.{os.getpid()}.tmp"]
+
+
+def test_serve_on_windows_waits_for_mkdocs_instead_of_exec(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no exec: os.execv starts a new process and ends this one, so the prompt
+    came back while the preview still ran (and arguments with spaces were split)."""
+    from handbook import cli
+    calls: list[list[str]] = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 3)
+    monkeypatch.setattr(cli.os, "execv", lambda *args: pytest.fail("execv on Windows"))
+    root = tmp_path / "my handbook"
+    root.mkdir()
+    with pytest.raises(SystemExit) as exited:
+        cli.serve.callback(root=root, dev_addr="127.0.0.1:8001")  # type: ignore[misc]
+    assert exited.value.code == 3  # MkDocs' exit code is handbook's
+    assert calls == [[sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
+                      "127.0.0.1:8001", "-f", str(root / "mkdocs.yml")]]
