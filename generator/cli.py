@@ -347,9 +347,10 @@ def init_command(folder: Path, example: bool, say: Say) -> None:
         sys.exit(1)
     for path in written:
         say.detail(f"  {relative(path, folder)}")
-    what = "the example programs" if example else "a starter program with one cohort"
+    what = "the example programs" if example else "a starter program and cohort"
     here = folder.resolve() == Path.cwd().resolve()
-    say.done(f"Created a handbook project in {folder.as_posix()}/ with {what}. Next: "
+    say.done(f"Created a handbook project with {what} in "
+             f"{'this folder' if here else folder.as_posix() + '/'}. Next: "
              f"{'' if here else f'cd {folder.as_posix()} && '}handbook serve")
 
 

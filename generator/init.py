@@ -72,7 +72,8 @@ def create(target: Path, example: bool = False, today: dt.date | None = None) ->
 
 
 def _refuse_unless_empty(target: Path) -> None:
-    shown = target.as_posix()
+    here = target.resolve() == Path.cwd().resolve()
+    shown = "this folder" if here else target.as_posix()
     if target.is_dir():
         if any(target.iterdir()):
             raise InitError(f"{shown} is not empty: `handbook init` only writes into a new or "

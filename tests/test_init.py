@@ -98,11 +98,18 @@ def test_init_refuses_what_is_there_in_one_line(tmp_path: Path, existing: str) -
 
 def test_init_in_the_current_empty_folder(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    done = run("init", "-q")
-    assert done.exit_code == 0 and done.output == ""
-    assert (tmp_path / "mkdocs.yml").is_file()
-    assert run("init").exit_code == 1  # not empty any more
+    for name in ("quiet", "normal"):
+        (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path / "quiet")
+    assert run("init", "-q").output == ""
+    assert (tmp_path / "quiet/mkdocs.yml").is_file()
+    again = run("init")
+    assert again.exit_code == 1
+    assert again.stderr.startswith("this folder is not empty")
+    monkeypatch.chdir(tmp_path / "normal")
+    done = run("init", ".")
+    assert done.exit_code == 0
+    assert done.stdout.endswith("in this folder. Next: handbook serve\n")
 
 
 def test_verbose_init_lists_every_file(tmp_path: Path) -> None:
