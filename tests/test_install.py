@@ -4,8 +4,9 @@ Everything else in the suite runs the editable install of this repository, where
 theme overrides and example content are found beside the code. These tests build the wheel,
 check that it carries each of those files (and nothing else), install it with the versions of
 requirements.lock, and then, in an empty folder, start a handbook and build it with the
-installed command alone. The tests marked `packaging` are the slow ones (about a minute: the
-install reaches PyPI or pip's cache); `pytest -m "not packaging"` leaves them out.
+installed command alone, under Python 3.11 and, where the machine has them, 3.12 and 3.13. The
+tests marked `packaging` are the slow ones (under two minutes: each install reaches PyPI or
+pip's cache); `pytest -m "not packaging"` leaves them out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import html
 import importlib.metadata
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -179,6 +181,36 @@ def test_init_then_build_in_an_empty_folder(venv: Path, tmp_path: Path) -> None:
     for program in programs:
         name = yaml.safe_load(program.read_text(encoding="utf-8"))["title"]
         assert (f"programs/{program.parent.name}/", html.escape(name, quote=False)) in links
+
+
+def _python(minor: int) -> Path | None:
+    """A working `python3.<minor>`: on PATH, or installed by pyenv beside this one."""
+    found = shutil.which(f"python3.{minor}")
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for candidate in [found, *sorted(pyenv.glob(f"3.{minor}.*/bin/python3"), reverse=True)]:
+        if candidate and _run([candidate, "-c", "pass"], cwd=REPO).returncode == 0:
+            return Path(candidate)
+    return None
+
+
+@packaging
+@pytest.mark.parametrize("minor", [12, 13])
+def test_other_pythons_install_and_build(minor: int, wheel: Path, tmp_path: Path) -> None:
+    """The classifiers promise Python 3.11 to 3.13: where this machine has the other two, the
+    wheel installs with the same lock and a new project builds."""
+    python = _python(minor)
+    if python is None:
+        pytest.skip(f"no Python 3.{minor} on this machine")
+    home = tmp_path / "env"
+    _ok(_run([python, "-m", "venv", home], cwd=tmp_path))
+    _ok(_run([_executable(home, "python"), "-m", "pip", "install", "--quiet",
+              "-c", REPO / "requirements.lock", wheel], cwd=tmp_path, timeout=600))
+    env = _user_env(home)
+    assert VERSION in _ok(_run([_executable(home, "handbook"), "--version"], cwd=tmp_path,
+                               env=env))
+    _ok(_run([_executable(home, "handbook"), "init", "hb"], cwd=tmp_path, env=env))
+    _ok(_run([_executable(home, "handbook"), "build"], cwd=tmp_path / "hb", env=env))
+    assert (tmp_path / "hb/site/index.html").is_file()
 
 
 def test_editable_install_reads_the_repository() -> None:
