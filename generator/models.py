@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import html
 import re
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from .errors import quote
+from .prose import markdown_problems
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Ids name files and folders (a cohort's `<id>.ics`, its writer's `.<id>.ics.<pid>.tmp`); 80
@@ -36,29 +36,22 @@ class MarkdownText(str):
     """A prose field whose Markdown is rendered (after raw HTML is neutralised)."""
 
 
-SAFE_SCHEMES = ("http", "https", "mailto")
-# A link's target, or a reference definition's, wherever Markdown finds one: inside quotes,
-# list items and indented blocks, with the URL on the next line or broken over two lines
-# (browsers drop line breaks inside a URL; is_unsafe_target drops them too).
-LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)>]*)"
-                         r"|(^[ \t>]*(?:(?:[-+*]|\d+[.)])[ \t>]+)*\[[^\]]+\]:"
-                         r"[ \t]*(?:\n[ \t>]*)?<?)(\S+)", re.M)
+class HintedError(ValueError):
+    """A validation message with a hint; validate.py prints the hint under the message."""
 
-
-def is_unsafe_target(target: str) -> bool:
-    """True for javascript:, data: and any scheme but http(s) and mailto, however disguised
-    with entities, case or control characters."""
-    decoded = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", decoded)
-    return bool(scheme and scheme.group(1) not in SAFE_SCHEMES)
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _safe_markdown(value: str) -> MarkdownText:
-    for match in LINK_TARGET.finditer(value):
-        target = match.group(2) if match.group(1) is not None else match.group(4)
-        if is_unsafe_target(target):
-            raise ValueError(f"links may only point to http(s):// or mailto: addresses, "
-                             f"not {target[:40]!r}")
+    """Every link and image in the field must survive the build and show offline: the rules
+    and the parsing (Python-Markdown's own, on the field as the page will hold it) are in
+    prose.py."""
+    problems = markdown_problems(value)
+    if problems:
+        (message, hint), more = problems[0], len(problems) - 1
+        raise HintedError(message + (f" (and {more} more)" if more else ""), hint)
     return MarkdownText(value)
 
 
@@ -69,6 +62,17 @@ def _single_line(value: str) -> str:
 def _is_url(value: str) -> str:
     if not re.match(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+)$", value):
         raise ValueError("must be an http(s):// address or a mailto: link")
+    return value
+
+
+def _is_site_url(value: str) -> str:
+    # Calendar events append a page's path to it: a query or fragment would end up in the
+    # middle of every address (https://example.com/a?c=1/programs/...).
+    if not re.match(r"^https?://[^\s<>\"?#/]+(?:/[^\s<>\"?#]*)?$", value, re.I):
+        raise HintedError("must be the web address the site is published at, starting with "
+                          "http:// or https://, with no '?' or '#' part",
+                          "write the address readers open the home page at, e.g. "
+                          "https://intranet.example.com/handbook/")
     return value
 
 
@@ -119,6 +123,7 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),
                  AfterValidator(_single_line)]
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_url)]
+SiteUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_site_url)]
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"),
@@ -442,7 +447,7 @@ class Site(Model):
     organisation: Text = Field(description="Organisation name, shown in the footer.")
     description: Text = Field(description="One sentence for the home page.")
     contact: Person = Field(description="Program office contact, shown in the footer.")
-    url: Url | None = Field(
+    url: SiteUrl | None = Field(
         None, description="Address the site is published at; calendar events link to it."
     )
     privacy: Literal["internal", "public"] = Field(

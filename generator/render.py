@@ -21,7 +21,8 @@ import yaml
 from . import embed, fork
 from .calendar import CalendarFile, serialize_calendars
 from .errors import ContentError, HandbookError, outdated_override_hint, relative
-from .models import LINK_TARGET, MarkdownText, is_unsafe_target
+from .models import MarkdownText
+from .prose import sanitize_markdown
 from .views import Link, PageSpec
 
 
@@ -64,29 +65,6 @@ def escape_text(value: str) -> str:
         return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, "\\" + char)
 
     return LINE_START.sub(_line_start, MD_SPECIAL.sub(one, text), count=1)
-
-
-def _safe_target(target: str) -> str:
-    # Validation already rejects these; this is the second line of defence.
-    return "#" if is_unsafe_target(target) else target
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def sanitize_markdown(value: str) -> str:
-    """Author Markdown without raw HTML (shown as text), attribute lists (shown as typed) or
-    javascript:/data: links."""
-    # Entities are shown as typed (no '&#106;avascript:' tricks); a bare '&' is left to Markdown.
-    text = re.sub(r"&(?=#?\w+;)", "&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
-    # attr_list is on for the templates' buttons; from an author, `{: onclick=...}` is text.
-    text = text.replace("{", "\\{")
-    text = re.sub(r"^(\s*)&gt;", r"\1>", text, flags=re.M)  # keep block quotes
-
-    def link(match: re.Match[str]) -> str:
-        if match.group(1) is not None:
-            return match.group(1) + _safe_target(match.group(2))
-        return match.group(3) + _safe_target(match.group(4))
-
-    return LINK_TARGET.sub(link, text).strip()
 
 
 def finalize(value: Any) -> Any:

@@ -110,6 +110,7 @@ def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     message = error["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
+    hint = getattr(error.get("ctx", {}).get("error"), "hint", "")  # models.HintedError
     got = f" (got {quote(value)})" if isinstance(value, str | int) and kind != "missing" else ""
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -132,7 +133,7 @@ def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
                  "string_type": "a piece of text",
                  }.get(kind, "a group of keys (indented under this one)")
         return f"expected {shape}{got}", "check the indentation and the shape in README.md"
-    return message + got, ""
+    return message + got, hint
 
 
 def _validate_one(doc: RawDocument) -> tuple[BaseModel | None, list[ContentError]]:

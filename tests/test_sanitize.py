@@ -43,6 +43,10 @@ ATTRIBUTE_LISTS = {
     "attr-list-onclick": 'Click me\n{: onclick="alert(1)" }\n',
     "attr-list-href": '[this](https://example.com){: href="javascript:alert(1)" }\n',
     "attr-list-autofocus": 'Focus\n{: tabindex="1" autofocus onfocus="alert(1)" }\n',
+}
+# An image from another site is a located error now (tests/test_prose.py); with the input
+# checks off, the allowlist must still strip its handler.
+IMAGE_ATTRIBUTE_LIST = {
     "attr-list-image-onerror": '![pic](https://example.com/x.png){: onerror="alert(1)" }\n',
 }
 RAW_HTML = {
@@ -151,10 +155,10 @@ def test_the_output_allowlist_alone_stops_every_hostile_field(
     raw): pages, agendas and the print page and packs they are spliced into stay clean."""
     from handbook import models, render
 
-    monkeypatch.setattr(models, "is_unsafe_target", lambda target: False)
+    monkeypatch.setattr(models, "markdown_problems", lambda value: [])
     monkeypatch.setattr(render, "sanitize_markdown", lambda value: str(value).strip())
     monkeypatch.setattr(render, "escape_text", lambda value: str(value))
-    hostile = {**REFERENCES, **ATTRIBUTE_LISTS, **RAW_HTML}
+    hostile = {**REFERENCES, **ATTRIBUTE_LISTS, **IMAGE_ATTRIBUTE_LIST, **RAW_HTML}
     root = make_project(tmp_path / "p", FIXTURES / "mini" / "content")
     topic = yaml.safe_load((root / TOPIC).read_text("utf-8"))
     for name, text in hostile.items():
@@ -340,3 +344,32 @@ def test_the_property_test_would_see_unsafe_output() -> None:
     converted = _MARKDOWN.convert('> [r]: javascript:alert(1)\n>\n> [x][r]\n\n'
                                   'Hi\n{: onclick="alert(1)" }\n\n<img src=x onerror=alert(1)>')
     assert len(problems(converted)) >= 3
+
+
+# --- property: the input layer alone, for fields the check accepts (issue 13, second pass) ---
+
+CODE = st.one_of(
+    st.builds(lambda h: f"`<img src=x {h}=alert(1)>`", HANDLER),
+    st.builds(lambda h: f"    <img src=x {h}=alert(1)>\n    {{: {h}=x }}", HANDLER),
+    st.builds(lambda h: f"`x\n<div {h}=alert(1)>\n<!-- handbook:/body -->\ny`", HANDLER),
+    st.builds(lambda url: f"`[x]({url})` and `{{: href=\"{url}\" }}`", URL),
+    st.just("``a ` <b> ``"), st.just("\\`<b>\\`"), st.just("&lt;b&gt; `&lt;` &#106;"),
+)
+WITH_CODE = st.recursive(BLOCK | CODE, lambda inner: st.builds(
+    _nest, inner, st.sampled_from(["quote", "list", "ordered", "indent", "admonition", ""])),
+    max_leaves=4)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(WITH_CODE, min_size=1, max_size=5).map("\n\n".join))
+def test_a_field_the_check_accepts_is_clean_before_the_allowlist(document: str) -> None:
+    """Code is left as typed, yet no handler, script URL or raw tag gets through the
+    generator's escaping of a field that `handbook check` accepts (nh3 not involved)."""
+    from handbook.prose import markdown_problems, sanitize_markdown
+
+    if markdown_problems(document):
+        return
+    _MARKDOWN.reset()
+    converted = _MARKDOWN.convert(sanitize_markdown(document))
+    assert problems(converted) == []
+    assert not re.search(r"<(?:img|script|iframe|svg)\b", converted), converted
