@@ -189,8 +189,8 @@ def report(findings: list[Finding]) -> tuple[str, int]:
         lines.append(f"No overrides: this project uses the templates and theme packaged with "
                      f"handbook {version()}.")
     elif count:
-        lines.append(f"{count} of {len(findings)} overriding files need attention "
-                     f"(handbook {version()}).")
+        lines.append(f"{count} of {len(findings)} overriding files "
+                     f"{'needs' if count == 1 else 'need'} attention (handbook {version()}).")
     else:
         lines.append(f"All {len(findings)} overriding files are up to date with handbook "
                      f"{version()}.")

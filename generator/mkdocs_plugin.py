@@ -82,12 +82,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
         shape = (project.docs / NAV_FILE).read_text("utf-8")
-        if self.dirty and _PREVIOUS_SHAPE.get(str(project.docs), shape) != shape:
+        stamp = shape + _files_stamp([root / self.config.overrides,  # and the theme's
+                                      resources.default_overrides()])
+        if self.dirty and _PREVIOUS_SHAPE.get(str(project.docs), stamp) != stamp:
             # A dirty build rebuilds only pages whose files changed; a new nav or title must
-            # reach every page's sidebar, so mark every page changed.
+            # reach every page's sidebar, and an edited theme every page, so mark every page
+            # changed.
             for page in project.docs.rglob("*.md"):
                 page.touch()
-        _PREVIOUS_SHAPE[str(project.docs)] = shape
+        _PREVIOUS_SHAPE[str(project.docs)] = stamp
         generated = yaml.safe_load(shape)
         config.nav = generated["nav"]
         site = generated["site"]
@@ -166,6 +169,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.parallel:
             self.parallel.abort()
+
+
+def _files_stamp(folders: list[Path]) -> str:
+    """Names and modification times of the files in the theme overrides (the project's and
+    the packaged ones; Material's own never change while serving)."""
+    return "".join(f"\n{path}:{path.stat().st_mtime_ns}" for folder in folders
+                   for path in sorted(folder.rglob("*")) if path.is_file())
 
 
 def theme_dirs(theme: Any, overrides: Path) -> list[str]:
