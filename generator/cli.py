@@ -201,11 +201,13 @@ def _run_mkdocs(config_file: Path, staging: Path, strict: bool, verbose: bool = 
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file),
                "-d", str(staging), *(["--strict"] if strict else [])]
-    env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1"}
+    # UTF-8 both ways: Windows would pipe text in the ANSI code page, escaping letters it lacks.
+    env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
     crash: list[str] = []  # a traceback is held back: a full disk there is one line
     # Own session: Ctrl-C reaches only `handbook`, which stops the engine and its workers.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, start_new_session=os.name == "posix",
+                          encoding="utf-8", errors="replace",
+                          start_new_session=os.name == "posix",
                           preexec_fn=_die_with_parent if sys.platform == "linux" else None,
                           ) as mkdocs:
         assert mkdocs.stdout is not None

@@ -251,3 +251,38 @@ def test_serve_on_windows_waits_for_mkdocs_instead_of_exec(tmp_path: Path,
     assert exited.value.code == 3  # MkDocs' exit code is handbook's
     assert calls == [[sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
                       "127.0.0.1:8001", "-f", str(root / "mkdocs.yml")]]
+
+
+def test_engine_warnings_reach_the_user_in_any_code_page(tmp_path: Path) -> None:
+    """Windows pipes text in the ANSI code page (cp1252 has 'é' but no 'Ł'); whatever the
+    environment says, MkDocs' warnings must reach the user, not a decoding traceback."""
+    import subprocess
+    root = make_project(tmp_path / "p", FIXTURES / "mini" / "content")
+    cohort = root / "templates" / "cohort.md.j2"
+    cohort.write_text(cohort.read_text("utf-8") + "\n[gone](Café-Łódź.md)\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run([sys.executable, "-m", "handbook", "build", "--no-strict"], cwd=root,
+                          env=env, capture_output=True, encoding="cp1252", check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Logging error" not in done.stderr
+    assert "Café-\\u0141ód\\u017a.md" in done.stderr, done.stderr  # cp1252 escapes the rest
+
+
+def test_the_engine_is_told_to_write_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """So MkDocs never escapes a letter its code page lacks, and handbook reads what it wrote."""
+    from handbook import cli
+    seen: dict[str, object] = {}
+
+    class Started(Exception):
+        pass
+
+    def popen(command: list[str], **options: object) -> None:
+        seen.update(options)
+        raise Started
+    monkeypatch.setattr(cli.subprocess, "Popen", popen)
+    monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
+    with pytest.raises(Started):
+        cli._run_mkdocs(tmp_path / "mkdocs.yml", tmp_path / "staging", True)
+    env = seen["env"]
+    assert isinstance(env, dict) and env["PYTHONIOENCODING"] == "utf-8"
+    assert seen.get("encoding") == "utf-8"
