@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from .errors import quote
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     import markdown
 
 # As in the shipped mkdocs.yml; only what changes how links, code and raw HTML parse matters.
@@ -42,7 +44,7 @@ def _converter() -> markdown.Markdown:
     from markdown.treeprocessors import Treeprocessor
 
     class Addresses(Treeprocessor):
-        def run(self, root: markdown.util.etree.Element) -> None:
+        def run(self, root: Element) -> None:
             self.found = [(el.tag, el.get("href" if el.tag == "a" else "src", ""))
                           for el in root.iter() if el.tag in ("a", "img")]
 
