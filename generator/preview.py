@@ -24,7 +24,7 @@ def error_docs(docs: Path, report: str) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     text = f"# The content has errors\n\n{INTRO}\n\n{textwrap.indent(report, '    ')}\n"
-    (folder / "index.md").write_text(text, "utf-8")
+    (folder / "index.md").write_text(text, "utf-8", newline="\n")
     return folder
 
 
@@ -37,4 +37,4 @@ def show_everywhere(site: Path, base_url: str) -> None:
     page = page.replace("<head>", f'<head>\n<base href="{html.escape(base_url)}">', 1)
     for other in [*site.rglob("*.html"), site / "404.html"]:
         if other != site / "index.html":
-            other.write_text(page, "utf-8")
+            other.write_text(page, "utf-8", newline="\n")

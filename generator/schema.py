@@ -69,7 +69,7 @@ def write_schemas(root: Path) -> list[Path]:
     written = []
     for name, text in render_schemas().items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="\n")  # the same file on Windows
         written.append(path)
     return written
 
