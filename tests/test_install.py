@@ -220,3 +220,27 @@ def test_editable_install_reads_the_repository() -> None:
     assert resources.default_templates() == REPO / "templates"
     assert resources.default_overrides() == REPO / "site_overrides"
     assert resources.example_content() == REPO / "content"
+
+
+def test_a_block_override_in_an_installed_project_keeps_the_packaged_rest(
+        venv: Path, tmp_path: Path) -> None:
+    """A team replaces one block of the packaged home page; the rest still comes from the
+    installed package, so an upgrade reaches every block the team left alone."""
+    command = _executable(venv, "handbook")
+    env = _user_env(venv)
+    _ok(_run([command, "init", "my-handbook"], cwd=tmp_path, env=env))
+    project = tmp_path / "my-handbook"
+    (project / "templates").mkdir()
+    (project / "templates/home.md.j2").write_text(
+        '{% extends "handbook/home.md.j2" %}\n'
+        "{% block intro %}\nWelcome from the Leeds people team.\n\n{% endblock %}\n",
+        encoding="utf-8")
+    _ok(_run([command, "build"], cwd=project, env=env))
+
+    page = (project / "site/index.html").read_text(encoding="utf-8")
+    assert "Welcome from the Leeds people team." in page  # the team's block
+    site = yaml.safe_load((project / "content/site.yml").read_text(encoding="utf-8"))
+    assert html.escape(site["description"], quote=False) not in page  # the block it replaced
+    assert 'id="programs"' in page and 'id="where-to-start"' in page  # the packaged rest
+    doctor = _run([command, "doctor"], cwd=project, env=env)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
