@@ -1,3 +1,56 @@
-from .cli import main
+"""Start the `handbook` command (`python -m handbook`, and the `handbook` console script).
 
-main()
+Why not call the command directly: importing it (click, pydantic, the pipeline) takes about a
+third of a second, and a Ctrl-C in that time ended in a KeyboardInterrupt traceback. Nothing
+has been read or written yet then, so `run` lets such a Ctrl-C end the process at once, with one
+line and exit 130. Once imported, a command handles Ctrl-C itself (a build stops MkDocs and
+keeps the previous site); one that lands outside such handling (while click reads the options)
+also ends in one line and 130, not in click's "Aborted!" and exit 1.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+from types import FrameType
+
+INTERRUPTED = 128 + signal.SIGINT  # the shell's code for a program ended by Ctrl-C
+
+
+def _interrupted_early(signum: int, frame: FrameType | None) -> None:
+    os.write(2, b"Interrupted; nothing was changed.\n")
+    os._exit(INTERRUPTED)  # nothing to clean up, and no Python error on the way out
+
+
+def run() -> None:
+    """Import the command with Ctrl-C ending the process quietly, then run it."""
+    previous = signal.signal(signal.SIGINT, _interrupted_early)
+    import click  # imported here, so the handler covers it
+
+    from .cli import main
+
+    try:  # what click's standalone mode does, but a Ctrl-C is not "Aborted!", exit 1
+        signal.signal(signal.SIGINT, previous)
+        code = main.main(prog_name="handbook", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except click.Abort as abort:  # click makes an uncaught Ctrl-C (or end of input) an Abort
+        interrupted = isinstance(abort.__cause__, KeyboardInterrupt)
+        click.echo("Interrupted." if interrupted else "Aborted!", err=True)
+        code = INTERRUPTED if interrupted else 1
+    except KeyboardInterrupt:  # before click's own handling starts (shell completion check)
+        click.echo("Interrupted.", err=True)
+        code = INTERRUPTED
+    except OSError as error:
+        if error.errno != errno.EPIPE:  # output piped into a program that stopped reading
+            raise
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (nothing may be flushed to the pipe)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    run()

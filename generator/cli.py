@@ -192,7 +192,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
-ENGINE_OSERROR = re.compile(r"^\w*(?:Error|Exception): \[Errno (\d+)\] ([^:']+)(?:: '(.*)')?")
+# "OSError: [Errno 28] No space left on device: 'path'", or with shutil's two paths
+# "...: 'source' -> 'target'": the target is the one being written.
+ENGINE_OSERROR = re.compile(
+    r"^\w*(?:Error|Exception): \[Errno (\d+)\] ([^:']+)(?:: '(?:.*?' -> ')?(.*)')?")
 
 
 def _run_mkdocs(config_file: Path, staging: Path, strict: bool, verbose: bool = False) -> bool:

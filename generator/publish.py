@@ -113,7 +113,23 @@ def stage(site: Path) -> Path:
     _check_site(site)
     with _os_errors("create a build folder in", site.parent):
         site.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=_prefix(site, NEW), dir=site.parent))
+        staging = Path(tempfile.mkdtemp(prefix=_prefix(site, NEW), dir=site.parent))
+        # mkdtemp makes it owner-only (0o700); published as site/, a web server running as
+        # another user would get 403. Give it what `mkdir` gives, as MkDocs' own site/ had.
+        os.chmod(staging, 0o777 & ~_umask())
+        return staging
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc; elsewhere it can only be read by setting
+    it, so it is set back at once (the build runs no other thread at this point)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text("ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def discard(staging: Path) -> None:

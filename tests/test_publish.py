@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -330,3 +332,85 @@ def test_plain_mkdocs_build_writes_site_directly(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "elsewhere/index.html").is_file()
     assert not (root / "site").exists() and leftovers(root) == []
+
+
+# --- adversarial pass on issue 13: permissions, early Ctrl-C, the disk-full message ----------
+
+
+def mkdir_mode(folder: Path) -> int:
+    """The mode `mkdir` gives a new folder under the current umask."""
+    folder.mkdir()
+    return stat.S_IMODE(folder.stat().st_mode)
+
+
+def test_the_published_site_has_the_mode_mkdir_gives(mini: Path, tmp_path: Path) -> None:
+    """A web server running as another user must be able to read site/ (it got 0o700)."""
+    assert stat.S_IMODE((mini / "site").stat().st_mode) == mkdir_mode(tmp_path / "plain")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+def test_staging_follows_the_umask(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        expected = mkdir_mode(tmp_path / "plain")
+        site = tmp_path / "site"
+        staging = publish.stage(site)
+        fake_site(staging, "new")
+        publish.swap(staging, site)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(site.stat().st_mode) == expected == 0o777 & ~umask
+
+
+EARLY = "Interrupted; nothing was changed."
+CONSOLE_SCRIPT = "import sys; from handbook.__main__ import run; sys.argv[0] = 'handbook'; run()"
+
+
+@pytest.mark.parametrize("command", [["-m", "handbook"], ["-c", CONSOLE_SCRIPT]],
+                         ids=["python -m handbook", "console script"])
+def test_ctrl_c_while_importing_is_one_line(mini: Path, command: list[str]) -> None:
+    """Ctrl-C before the command started (Python still importing click, pydantic, the
+    pipeline) ends in one line and exit 130, never a KeyboardInterrupt traceback. (A signal in
+    the interpreter's own start-up, the first ~20 ms, comes before any code of ours: Python
+    reports it itself, so such a try is not counted.)"""
+    early = 0
+    for delay in (0.06, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4):
+        process = subprocess.Popen([sys.executable, *command, "build"], cwd=mini,
+                                   start_new_session=True, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        if "init_import_site" in stderr:
+            continue
+        assert "Traceback" not in stderr, (delay, stderr)
+        assert process.returncode == 130, (delay, process.returncode, stderr)
+        assert stderr.strip().splitlines()[-1].startswith("Interrupted"), (delay, stderr)
+        early += stderr.strip() == EARLY
+        assert (mini / "site/index.html").is_file()
+    assert early >= 3, "too few tries landed while importing"
+
+
+def test_a_full_disk_inside_a_copy_in_mkdocs_reads_cleanly(mini: Path, tmp_path: Path) -> None:
+    """MkDocs copies theme files with shutil, whose error names both paths ("'a' -> 'b'");
+    the message names the one being written, once, with no stray quote."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import errno, os, shutil\n"
+        "_copy = shutil.copyfile\n"
+        "def _full(src, dst, *args, **kwargs):\n"
+        "    if '.site-new-' in str(dst):\n"
+        "        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src), None,"
+        " str(dst))\n"
+        "    return _copy(src, dst, *args, **kwargs)\n"
+        "shutil.copyfile = _full\n")
+    env = {**os.environ, "PYTHONPATH": str(hook)}
+    done = subprocess.run([sys.executable, "-m", "handbook", "build"], cwd=mini, env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"Could not write \S+\.site-new-\S+: No space left on device; "
+                        r"free some disk space and run `handbook build` again\.", last), last
+    assert "'" not in last and "->" not in last, last
+    assert leftovers(mini) == []
