@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from browser import browser_page, serve
 from conftest import REPO
 from handbook.search_terms import FIELDS, add_joined_forms, joined_forms
+from test_search_browser import quoted_site, search  # noqa: F401 (a fixture)
 
 QUOTED = ['"Pepe"', "'Pepe'", "“Pepe”", "‘Pepe’", "«Pepe»", "‹Pepe›", "„Pepe“", "(Pepe)",
           "[Pepe]", "{Pepe}", "Pepe/Lupe", "Pepe,Lupe"]
@@ -73,3 +77,42 @@ def test_built_index_holds_joined_forms(shipped_site: Path) -> None:
     assert joined, "no entry of the shipped site got joined forms"
     for doc in joined:
         assert doc["text_joined"].split() == joined_forms(doc["text"])
+
+
+# --- adversarial pass on issue 13: long words, accents -------------------------------------
+
+
+@pytest.mark.parametrize("text", ["T" * 100_000, "ab-" * 33_000 + "c", "é" * 100_000,
+                                  "x" * 50_000 + "-" + "y" * 50_000, "a_" * 50_000,
+                                  ("word " * 20_000) + "Ünal"])
+def test_joined_forms_take_linear_time(text: str) -> None:
+    """A 100,000-letter word took minutes: the pattern backtracked at every letter."""
+    started = time.perf_counter()
+    joined_forms(text)
+    assert time.perf_counter() - started < 0.2
+
+
+def test_accented_words_also_get_their_plain_forms() -> None:
+    """Material's search only lower-cases: someone typing Garcia (no accent) must still find
+    García, so the unaccented form goes into the same hidden fields."""
+    text = "<p>José García, Ünal and François met Łukasz at the café; García-López too.</p>"
+    assert joined_forms(text) == ["jose", "garcia", "unal", "francois", "cafe", "lopez",
+                                  "garcíalópez", "garcialopez"]
+    assert joined_forms("plain words, re-matching") == ["rematching"]
+
+
+def test_entries_gain_plain_forms_of_accented_words() -> None:
+    entries: list[dict[str, Any]] = [{"location": "a/", "title": "Señora Ünal",
+                                      "text": "<p>Dr. García.</p>"}]
+    add_joined_forms(entries)
+    assert entries[0]["title_joined"] == "senora unal"
+    assert entries[0]["text_joined"] == "garcia"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typed", ["Garcia", "garcia", "Jose", "García"])
+def test_search_finds_accented_names_typed_without_accents(quoted_site: Path,  # noqa: F811
+                                                           typed: str) -> None:
+    with serve(quoted_site) as base, browser_page() as page:
+        results = search(page, base, typed)
+    assert any(r.endswith("/topics/tooling/") for r in results), (typed, results)
