@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ContentError, HandbookError, relative
 from .loader import RawDocument, parse_yaml
+from .models import FIRST_YEAR, LAST_YEAR
 from .write import atomic_write
 
 if TYPE_CHECKING:
@@ -38,9 +39,12 @@ if TYPE_CHECKING:
 
 LEDGER = "calendar-revisions.yml"
 KEYS = ("sequence", "stamp", "fingerprint")
-STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+# RFC 5545 SEQUENCE is a signed 32-bit integer: leave room for one more revision.
+MAX_SEQUENCE = 2**31 - 2
 PLAIN_UID = re.compile(r"[A-Za-z0-9][\w.@-]*")
-LINE = re.compile(r"(?P<uid>[A-Za-z0-9][\w.@-]*|'(?:[^']|'')*'): \{sequence: (?P<sequence>\d+), "
+LINE = re.compile(r"(?P<uid>[A-Za-z0-9][\w.@-]*|'(?:[^']|'')*'): "
+                  r"\{sequence: (?P<sequence>[0-9]{1,10}), "
                   rf"stamp: (?P<stamp>{STAMP.pattern}), fingerprint: (?P<fingerprint>\w+)}}")
 HEADER = """\
 # Calendar revisions, kept by `handbook build`: commit this file with the content.
@@ -144,8 +148,20 @@ def _read_lines(text: str) -> dict[str, Revision] | None:
             stamp = dt.datetime.fromisoformat(match["stamp"])
         except ValueError:
             return None
+        if _out_of_range(int(match["sequence"]), stamp):
+            return None  # the YAML reading locates it
         entries[uid] = Revision(match["fingerprint"], int(match["sequence"]), stamp)
     return entries
+
+
+def _out_of_range(sequence: int, stamp: dt.datetime) -> tuple[tuple[str, ...], str] | None:
+    """Where and why a well-formed entry holds a value no calendar can carry, or None."""
+    if sequence > MAX_SEQUENCE:
+        return ("sequence",), _too_large(str(sequence))
+    if not FIRST_YEAR <= stamp.year <= LAST_YEAR:
+        return ("stamp",), (f"{stamp.isoformat()[:19]}Z is outside the years {FIRST_YEAR} to "
+                            f"{LAST_YEAR} that builds use")
+    return None
 
 
 def _problem(value: object) -> tuple[tuple[str, ...], str] | None:
@@ -158,15 +174,21 @@ def _problem(value: object) -> tuple[tuple[str, ...], str] | None:
     for key in KEYS:
         if key not in value:
             return (), f"the entry has no {key}"
-    if not isinstance(value["sequence"], str) or not value["sequence"].isdigit():
-        return ("sequence",), f"expected a whole number, got {value['sequence']!r}"
+    sequence = value["sequence"]
+    if not isinstance(sequence, str) or not re.fullmatch(r"[0-9]+", sequence):
+        return ("sequence",), f"expected a whole number, got {_short(sequence)}"
+    if len(sequence) > len(str(MAX_SEQUENCE)):  # and never hand int() 5,000 digits
+        return ("sequence",), _too_large(_short(sequence).strip("'"))
     stamp = value["stamp"]
     if not isinstance(stamp, str) or not STAMP.fullmatch(stamp):
         return ("stamp",), f"expected a UTC time like 2027-03-01T09:30:00Z, got {stamp!r}"
     try:
-        dt.datetime.fromisoformat(stamp)
+        when = dt.datetime.fromisoformat(stamp)
     except ValueError as exc:
         return ("stamp",), f"not a real time: {exc}"
+    problem = _out_of_range(int(sequence), when)
+    if problem:
+        return problem
     if not isinstance(value["fingerprint"], str) or not value["fingerprint"].isalnum():
         return ("fingerprint",), f"expected letters and digits, got {value['fingerprint']!r}"
     return None
@@ -190,6 +212,16 @@ def ledger_text(old: dict[str, Revision], calendars: Iterable[CalendarFile]) -> 
         lines.append(f"{key}: {{sequence: {entry.sequence}, stamp: {stamp}, "
                      f"fingerprint: {entry.fingerprint}}}\n")
     return "".join(lines)
+
+
+def _too_large(sequence: str) -> str:
+    return (f"{sequence} is too large: calendars take revision numbers up to {MAX_SEQUENCE + 1},"
+            " and a changed meeting needs the next one")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _quoted(text: str) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,49 @@ def test_a_corrupt_ledger_is_a_located_error(root: Path, text: str, phrase: str)
     assert error.file == LEDGER and error.line is not None and error.line >= 2
     assert phrase in error.format()
     assert error.hint
+
+
+# --- adversarial pass on issue 13: values out of range are located errors, in check and build
+
+
+UID = "pilot.first.start@handbook"
+OUT_OF_RANGE = [
+    ("sequence: 2147483647", "sequence"),  # RFC 5545's largest: no room for the next revision
+    ("sequence: 99999999999999999999", "sequence"),
+    ("sequence: " + "9" * 5000, "sequence"),  # longer than Python turns into a number
+    ("sequence: ²", "sequence"),  # a digit to str.isdigit, not to int()
+    ("sequence: ٣", "sequence"),  # an Arabic-Indic three: a number, but not as the file writes
+    ("stamp: 9999-12-31T23:59:59Z", "stamp"),
+    ("stamp: 2100-01-01T00:00:00Z", "stamp"),
+    ("stamp: 1999-12-31T23:59:59Z", "stamp"),
+    ("stamp: ２０２７-03-24T00:00:00Z", "stamp"),  # full-width digits
+]
+
+
+def ledger_entry(change: str) -> str:
+    fields = {"sequence": "sequence: 3", "stamp": "stamp: 2027-03-24T00:00:00Z"}
+    key = change.split(":", 1)[0]
+    fields[key] = change
+    # A fingerprint that differs from the content's: the build raises sequence and stamp.
+    return f"{UID}: {{{fields['sequence']}, {fields['stamp']}, fingerprint: abc}}\n"
+
+
+@pytest.mark.parametrize("stage", [prepare, generate], ids=["check", "build"])
+@pytest.mark.parametrize("change, field", OUT_OF_RANGE)
+def test_a_ledger_value_out_of_range_is_a_located_error(
+        root: Path, stage: Callable[[Project], object], change: str, field: str) -> None:
+    (root / LEDGER).write_text("# calendar revisions\n" + ledger_entry(change), "utf-8")
+    with pytest.raises(HandbookError) as caught:
+        stage(Project.at(root))
+    [error] = caught.value.errors
+    assert error.file == LEDGER and error.line == 2, error.format()
+    assert field in error.format() and error.hint, error.format()
+
+
+def test_the_last_values_in_range_still_build(root: Path) -> None:
+    (root / LEDGER).write_text(
+        "# calendar revisions\n" + ledger_entry("sequence: 2147483646").replace(
+            "2027-03-24T00:00:00Z", "2099-12-31T23:59:59Z"), "utf-8")
+    data = cohort_file(build(root))
+    assert b"SEQUENCE:2147483647\r\n" in data
+    assert b"DTSTAMP:21000101T000000Z\r\n" in data
