@@ -417,9 +417,11 @@ def _column_option(name: str, example: str) -> Callable[[Callable[..., Any]], Ca
 @click.option("--append", is_flag=True,
               help="Add to the cohort's pairs, skipping pairs already there, instead of "
                    "replacing them.")
+@content_option
 @say_options
 def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Path,
-                         append: bool, say: Say, **columns: str | None) -> None:
+                         append: bool, content: Path | None, say: Say,
+                         **columns: str | None) -> None:
     """Read mentor-mentee pairs from a .csv or .xlsx export into a cohort file.
 
     Columns are found by their headers (Mentor, Mentee, Department, Mentor email, Mentee
@@ -427,7 +429,8 @@ def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Pat
     """
     try:
         result = importer.import_pairs(root, program, cohort, spreadsheet, str(spreadsheet),
-                                       columns, append=append)
+                                       columns, append=append,
+                                       content=_project(root, content).content)
     except HandbookError as error:
         _fail(error)
     for problem in result.skipped:

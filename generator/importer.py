@@ -299,9 +299,9 @@ def _row_problem(values: dict[str, str], header: list[str],
 # --- the cohort file -----------------------------------------------------------------------
 
 
-def cohort_path(root: Path, program: str, cohort: str) -> Path:
+def cohort_path(root: Path, program: str, cohort: str, content: Path | None = None) -> Path:
     """The cohort's file, or a clear error naming what exists."""
-    content = root / "content"
+    content = content or root / "content"
     program_dir = content / "programs" / program
     found = discover(content)
     if not any(k == "program" and i == program for k, i, _, _ in found):
@@ -405,9 +405,10 @@ def _new_item(values: dict[str, str], flow: bool) -> CommentedMap:
 
 
 def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown: str,
-                 explicit: dict[str, str | None], append: bool = False) -> ImportResult:
+                 explicit: dict[str, str | None], append: bool = False,
+                 content: Path | None = None) -> ImportResult:
     """Read the spreadsheet, then replace (or extend) the cohort's pairs; write if any is good."""
-    path = cohort_path(root, program, cohort)
+    path = cohort_path(root, program, cohort, content)
     shown = relative(path, root)
     text = path.read_text(encoding="utf-8")
     plain, _ = parse_yaml(text, shown)  # syntax errors and duplicate keys, located as `check`

@@ -103,6 +103,19 @@ def test_content_option_is_relative_to_the_current_folder(mini: Path,
     assert done.exit_code == 0, done.output
 
 
+def test_import_pairs_writes_into_the_content_folder_it_is_given(mini: Path,
+                                                                 tmp_path: Path) -> None:
+    moved = tmp_path / "texts"
+    (mini / "content").rename(moved)
+    sheet = tmp_path / "pairs.csv"
+    sheet.write_text("Mentor,Mentee\nNadia Quill,Omar Reyes\n", encoding="utf-8")
+    args = ("import-pairs", "--root", str(mini), "pilot", "first", str(sheet))
+    assert run(*args).exit_code == 1  # no content/ in the project folder
+    done = run(*args, "--content", str(moved))
+    assert done.exit_code == 0, done.output
+    assert "Omar Reyes" in (moved / "programs/pilot/cohorts/first.yml").read_text("utf-8")
+
+
 def test_missing_content_hint_names_options_that_exist(tmp_path: Path) -> None:
     done = run("check", "--root", str(tmp_path))
     assert done.exit_code == 1
