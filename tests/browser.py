@@ -95,5 +95,14 @@ class Watch:
 
     def violations(self) -> list[str]:
         """CSP violations on the current page (events) and so far (console)."""
-        events = self.page.evaluate("window.__csp || []")  # type: ignore[attr-defined]
+        for _ in range(5):  # a live-reload preview may navigate again while we ask
+            try:
+                events = self.page.evaluate("window.__csp || []")  # type: ignore[attr-defined]
+                break
+            except Exception as error:  # playwright's Error: "Execution context was destroyed"
+                if "context was destroyed" not in str(error):
+                    raise
+                self.page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        else:
+            raise AssertionError("the page kept navigating; no CSP report could be read")
         return list(events) + self.console
