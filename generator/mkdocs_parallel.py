@@ -8,7 +8,14 @@ page and packs find the HTML of its agendas in the same process (see embed.py). 
 cohort folders whose bodies other pages repeat (the playbooks) are converted in every process
 but written by one. Workers send their search-index entries and warning counts to the main
 process, which merges them in page order, so the site is byte for byte the one a single
-process builds (a test compares the two).
+process builds (a test compares the two). Each process also sends the anchors its pages hold
+and the links to anchors they make; the main process checks every such link once all pages
+are in (MkDocs would check only against pages it rendered itself), so `--strict` fails on a
+broken anchor whichever process rendered the page.
+
+Warnings are counted, and the pages this process leaves to others are kept quiet, on the
+loggers of the engine that runs the build: `mkdocs.*` under MkDocs, `properdocs.*` under
+ProperDocs, whose logger is also the parent of `mkdocs`.
 
 Only `mkdocs build` forks, never `serve` or a dirty build, and only where `fork.can_fork()`
 allows it (Linux); on macOS and Windows the plugin builds in one process, the same bytes. This
@@ -17,6 +24,7 @@ module knows MkDocs internals on purpose, so that the core never has to.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -27,14 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.exceptions import PluginError
-from mkdocs.utils import CountHandler
 
 from .embed import has_body
 from .fork import can_fork, split
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
-log = logging.getLogger("mkdocs.plugins.handbook")
 
 
 def _unit(src_uri: str) -> str:
@@ -54,23 +59,40 @@ def share_out(sizes: dict[str, int], jobs: int) -> list[set[str]]:
 
 
 class _QuietSkips(logging.Filter):
-    """MkDocs logs every page that produced no output; here that is by design."""
+    """The engine logs every page that produced no output; here that is by design."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("Page skipped")
 
 
+class _Count(logging.Handler):
+    """Counts the warnings and errors a worker logs (for `--strict` in the main process)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class ParallelBuild:
     """One build shared by forked processes; index 0 is the process MkDocs started."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, engine: str = "mkdocs") -> None:
         self.jobs = jobs
+        self.engine = engine  # the engine's package and logger namespace
+        self.log = logging.getLogger(f"{engine}.plugins.handbook")
         self.index = 0
         self.owned: set[str] = set()
         self.workers: list[tuple[int, Path]] = []  # (pid, result file), in the main process
         self.result: Path | None = None  # in a worker: where its results go
-        self.warnings: CountHandler | None = None
+        self.warnings: _Count | None = None
         self.order: dict[str, int] = {}  # page URL -> place in MkDocs' page order
+        self.pages: dict[str, Any] = {}  # src_uri -> page, in page order
+        # Per page rendered here: the ids it holds and its links to anchors (checked last).
+        self.anchors: dict[str, list[str]] = {}
+        self.links: dict[str, dict[str, dict[str, str]]] = {}
 
     @property
     def is_worker(self) -> bool:
@@ -82,9 +104,10 @@ class ParallelBuild:
             self.jobs = 1
         pages = files.documentation_pages()
         self.order = {f.url: i for i, f in enumerate(pages)}
+        self.files = {f.src_uri: f for f in pages}
         shares = share_out({f.src_uri: os.path.getsize(f.abs_src_path) for f in pages},
                            self.jobs)
-        logging.getLogger("mkdocs.commands.build").addFilter(_QuietSkips())
+        logging.getLogger(f"{self.engine}.commands.build").addFilter(_QuietSkips())
         sys.stdout.flush()
         sys.stderr.flush()
         for index in range(1, self.jobs):
@@ -93,9 +116,8 @@ class ParallelBuild:
             pid = os.fork()
             if pid == 0:
                 self.index, self.result, self.workers = index, Path(name), []
-                self.warnings = CountHandler()
-                self.warnings.setLevel(logging.WARNING)
-                logging.getLogger("mkdocs").addHandler(self.warnings)
+                self.warnings = _Count()
+                logging.getLogger(self.engine).addHandler(self.warnings)
                 break
             self.workers.append((pid, Path(name)))
         self.owned = shares[self.index]
@@ -120,20 +142,25 @@ class ParallelBuild:
         return env
 
     def post_page(self, output: str, page: Any) -> str:
-        if page.file.src_uri in self.owned:
-            return output
-        page.present_anchor_ids = None  # not rendered here: its anchors are checked elsewhere
-        return ""
+        """Keep the anchors and anchor links of the pages rendered here for `finish`, and
+        leave the engine nothing to check: it knows only the anchors of its own pages."""
+        src = page.file.src_uri
+        if src in self.owned:
+            self.anchors[src] = sorted(page.present_anchor_ids or ())
+            self.links[src] = {to.src_uri: dict(links)
+                               for to, links in (page.links_to_anchors or {}).items()}
+        page.links_to_anchors = None
+        return output if src in self.owned else ""
 
     def finish(self, config: Any) -> None:
         """A worker hands over and exits; the main process waits and merges."""
         search = _search_index(config)
         if self.is_worker:
             assert self.result is not None and self.warnings is not None
-            counts = sum(count for _, count in self.warnings.get_counts())
+            counts = self.warnings.count
             self.result.write_text(json.dumps({
                 "entries": search.entries if search is not None else [],
-                "warnings": counts}), "utf-8")
+                "warnings": counts, "anchors": self.anchors, "links": self.links}), "utf-8")
             _exit(0)
         entries, warnings, failed = [], 0, 0
         for pid, result in self.workers:
@@ -144,19 +171,41 @@ class ParallelBuild:
                 data = json.loads(result.read_text("utf-8"))
                 entries.extend(data["entries"])
                 warnings += data["warnings"]
+                self.anchors.update(data["anchors"])
+                self.links.update(data["links"])
             result.unlink(missing_ok=True)
         self.workers = []
         if failed:
-            raise PluginError(f"{failed} of the processes building pages failed (see above)")
+            error = importlib.import_module(f"{self.engine}.exceptions").PluginError
+            raise error(f"{failed} of the processes building pages failed (see above)")
         if warnings:  # counted again here, so that --strict fails as it would on one process
-            log.warning(f"{warnings} warnings from the other build processes (shown above)")
+            self.log.warning(f"{warnings} warnings from the other build processes (shown above)")
+        self._check_anchors(config)
         if search is not None:
             search.entries.extend(entries)
             search.entries.sort(key=lambda e: self.order.get(e["location"].partition("#")[0], -1))
 
-    def abort(self) -> None:
-        """A failed build: a worker exits at once; the main process stops its workers."""
+    def _check_anchors(self, config: Any) -> None:
+        """Every page's links to anchors, checked against every page's anchors, in page
+        order: what the engine checks after building in one process."""
+        for src, file in self.files.items():
+            if src in self.anchors:
+                file.page.present_anchor_ids = set(self.anchors[src])
+        for src, file in self.files.items():
+            if src not in self.links:
+                continue
+            file.page.links_to_anchors = {self.files[to]: links
+                                          for to, links in self.links[src].items()
+                                          if to in self.files}
+            file.page.validate_anchor_links(files=None,
+                                            log_level=config.validation.links.anchors)
+
+    def abort(self, error: BaseException | None = None) -> None:
+        """A failed build: a worker says why and exits at once (the engine would report
+        the error only after the build); the main process stops its workers."""
         if self.is_worker:
+            if error is not None:
+                self.log.error(f"A build process failed: {type(error).__name__}: {error}")
             _exit(1)
         for pid, result in self.workers:
             os.kill(pid, signal.SIGKILL)

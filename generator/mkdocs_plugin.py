@@ -22,9 +22,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import preview, resources
-from .embed import Body, Reuse, plan_reuse, splice, take_body
+from .embed import BodyReuse, drop_markers
 from .errors import HandbookError
-from .fork import configured_jobs
+from .fork import can_fork, cpu_count
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
@@ -34,7 +34,6 @@ from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
 SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
-NO_REUSE_ENV = "HANDBOOK_NO_REUSE"  # convert repeated bodies again (tests compare the two)
 # Navigation and site settings of the previous build, per docs folder. Module-level because
 # `mkdocs serve` may make new plugin instances for each rebuild.
 _PREVIOUS_SHAPE: dict[str, str] = {}
@@ -44,8 +43,13 @@ class HandbookConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     overrides = c.Type(str, default="site_overrides")  # the project's theme overrides
-    jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core
-    sidebar_limit = c.Type(int, default=LIMIT)  # longer sidebar sections show the page's entry
+    # Speed-ups: each builds the same bytes as without it (tests/test_speedups.py compares).
+    reuse = c.Type(bool, default=True)  # convert a repeated body once, copy its tree
+    jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core, 1: no fork
+    # A feature, not a speed-up (it changes the sidebars): a section with more entries shows
+    # only the page's own entry, its first and its index; 0 lists every entry.
+    sidebar_limit = c.Type(int, default=LIMIT)
+
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -59,10 +63,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         type(self).command, type(self).dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
-        # HTML of the page bodies converted in this build, for the pages that repeat them.
-        self.bodies: dict[str, Body] = {}
-        self.reuses: dict[str, list[Reuse]] = {}
-        self.parallel: ParallelBuild | None = None
         root = Path(config.config_file_path).parent
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
@@ -105,11 +105,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
         return config
 
+    def on_pre_build(self, *, config: Any) -> None:
+        # Per build: `mkdocs serve` keeps this instance for every rebuild.
+        self.parallel: ParallelBuild | None = None
+        self.reuse = BodyReuse() if self.config.reuse else None
+        if self.reuse is not None:  # the bodies' trees are kept as each page is converted
+            config.markdown_extensions.append(self.reuse.extension())
+
     @event_priority(-100)  # after every other plugin has changed the files and nav
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        jobs = configured_jobs(self.config.jobs)
+        jobs = (self.config.jobs or cpu_count()) if can_fork() else 1
         if self.command == "build" and not self.dirty and jobs > 1:
-            self.parallel = ParallelBuild(jobs)
+            self.parallel = ParallelBuild(jobs, engine_of(config))
             self.parallel.start(files)
         return nav
 
@@ -136,26 +143,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             add_joined_forms(search.entries)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        context["nav"] = page_nav(nav, self.config.sidebar_limit)
+        if self.config.sidebar_limit > 0:
+            context["nav"] = page_nav(nav, self.config.sidebar_limit)
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         if self.parallel:
             markdown = self.parallel.page_markdown(markdown, page)
-        if os.environ.get(NO_REUSE_ENV) == "1":
-            return markdown
-        markdown, self.reuses[page.file.src_uri] = plan_reuse(markdown, self.bodies)
-        return markdown
+        return self.reuse.plan(markdown, page.file.src_uri) if self.reuse else markdown
 
     @event_priority(-100)  # last: what any plugin made of the page passes the allowlist
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        html = splice(html, self.reuses.pop(page.file.src_uri, []), page.url)
-        html, body = take_body(html, page.url)
-        if body is not None:
-            self.bodies[page.file.src_uri] = body
-        # After the splice (so repeated bodies are cleaned on every page that shows them)
-        # and after take_body (nh3 drops the comments that mark bodies).
-        return sanitize_html(html)
+        if self.reuse is not None and page.present_anchor_ids is not None:
+            page.present_anchor_ids |= self.reuse.finish()
+        # Repeated bodies are cleaned on every page that shows them, copied or converted.
+        return sanitize_html(drop_markers(html))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
@@ -168,7 +170,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parallel:
-            self.parallel.abort()
+            self.parallel.abort(error)
+
+
+def engine_of(config: Any) -> str:
+    """The engine running this plugin, as its package and logger namespace: `mkdocs` or
+    `properdocs` (ProperDocs, MkDocs' fork, logs as `properdocs.*`)."""
+    return type(config).__module__.partition(".")[0]
 
 
 def _files_stamp(folders: list[Path]) -> str:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 
 from conftest import NO_FORK, handbook, make_project
-from handbook.fork import JOBS_ENV
 from handbook.mkdocs_parallel import share_out
 
 
 def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:
-    os.environ[JOBS_ENV] = str(jobs)
-    try:
-        done = handbook("build", *args, cwd=root)
-    finally:
-        del os.environ[JOBS_ENV]
+    """Build with the plugin's `jobs` option (the plugin reads no environment variable)."""
+    config = root / "mkdocs.yml"
+    text = re.sub(r"\n      jobs: \d+", "", config.read_text("utf-8"))
+    config.write_text(text.replace("  - handbook:", f"  - handbook:\n      jobs: {jobs}"), "utf-8")
+    done = handbook("build", *args, cwd=root)
     return done.returncode, done.stdout + done.stderr
 
 
