@@ -11,6 +11,7 @@ import ctypes
 import functools
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,10 +22,10 @@ from typing import Any
 
 import click
 
-from . import doctor, importer, init, publish, scaffold
+from . import doctor, engines, importer, init, publish, scaffold
+from .engine_config import CONFIG_NAME
 from .errors import HandbookError, relative
-from .mkdocs_plugin import SKIP_ENV
-from .pipeline import Project, generate, prepare
+from .pipeline import Project, generate, prepare, write_bare_config
 from .schema import write_schemas
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
@@ -90,6 +91,20 @@ def say_options(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="Print only problems: errors and warnings.")(wrapper)
 
 
+engine_option = click.option(
+    "--engine", type=click.Choice(sorted(engines.ENGINES)), default="mkdocs", show_default=True,
+    help="The engine that builds the site from the generated build/mkdocs.yml (properdocs "
+         "and zensical: pip install 'handbook[properdocs]' or 'handbook[zensical]').")
+
+
+def _engine(name: str) -> engines.Engine:
+    try:
+        return engines.ENGINES[name].require()
+    except engines.EngineMissing as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+
+
 def _fail(error: HandbookError) -> None:
     click.echo(error.report(), err=True)
     sys.exit(1)
@@ -116,19 +131,44 @@ def check(root: Path, content: Path | None, say: Say) -> None:
     say.done(f"Content is valid: {result.summary(result.seconds)}.")
 
 
+@main.command("generate")
+@root_option
+@content_option
+@say_options
+def generate_command(root: Path, content: Path | None, say: Say) -> None:
+    """Write the pages into build/docs and the engine's config as build/mkdocs.yml (with
+    build/theme, the theme folder it names); build nothing. Any engine then builds the site:
+    mkdocs, properdocs or zensical `build -f build/mkdocs.yml`."""
+    started = time.perf_counter()
+    project = _project(root, content)
+    try:
+        result = generate(project)
+    except HandbookError as error:
+        _fail(error)
+    except OSError as error:
+        click.echo(publish.describe(error, "write", Path(root)), err=True)
+        sys.exit(1)
+    say.timings(result.timings)
+    say.done(f"Generated {relative(project.build / CONFIG_NAME, project.root)}: "
+             f"{result.summary(time.perf_counter() - started)}.")
+
+
 @main.command()
 @root_option
 @content_option
 @click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Treat MkDocs warnings (broken links, missing pages) as errors.")
+              help="Treat the engine's warnings (broken links, missing pages) as errors.")
+@engine_option
 @say_options
-def build(root: Path, content: Path | None, strict: bool, say: Say) -> None:
+def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say) -> None:
     """Generate the pages, then build the site into site/ (the old site stays on failure).
 
-    MkDocs builds into a hidden staging folder beside site/; only a build that finished (and
-    passed --strict) is swapped in, by `publish`. Ctrl-C, `kill` or a full disk at any moment
-    leave the previous site/ whole; the next build clears what an interrupted one left.
+    The engine builds from the generated build/mkdocs.yml into a hidden staging folder beside
+    site/; only a build that finished (and passed --strict) is swapped in, by `publish`.
+    Ctrl-C, `kill` or a full disk at any moment leave the previous site/ whole; the next build
+    clears what an interrupted one left.
     """
+    chosen = _engine(engine)
     started = time.perf_counter()
     config_file = Path(root) / "mkdocs.yml"
     site = publish.site_folder(config_file)
@@ -147,15 +187,17 @@ def build(root: Path, content: Path | None, strict: bool, say: Say) -> None:
         say.timings(result.timings)
         if (note := doctor.warning(project.root)) is not None:  # one line, not the report
             click.echo(note, err=True)
-        say.progress(f"Building {site.name}/ with MkDocs ...")
-        mkdocs_started = time.perf_counter()
+        say.progress(f"Building {site.name}/ with {chosen.label} ...")
+        engine_started = time.perf_counter()
         staging = publish.stage(site)
-        if not _run_mkdocs(config_file, staging, strict, say.verbose):
-            click.echo(f"MkDocs failed; the previous {site.name}/ is unchanged.", err=True)
+        if not _run_engine(chosen, project.build / CONFIG_NAME, staging, strict, say.verbose,
+                           result.plan.site.get("source_date_epoch")):
+            click.echo(f"{chosen.label} failed; the previous {site.name}/ is unchanged.",
+                       err=True)
             sys.exit(1)
         publish.swap(staging, site)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
-        say.timings({"mkdocs": time.perf_counter() - mkdocs_started})
+        say.timings({engine: time.perf_counter() - engine_started})
     except HandbookError as error:
         _fail(error)
     except publish.PublishError as error:
@@ -198,14 +240,16 @@ ENGINE_OSERROR = re.compile(
     r"^\w*(?:Error|Exception): \[Errno (\d+)\] ([^:']+)(?:: '(?:.*?' -> ')?(.*)')?")
 
 
-def _run_mkdocs(config_file: Path, staging: Path, strict: bool, verbose: bool = False) -> bool:
-    """MkDocs into `staging`, passing on its warnings and errors (and, verbose, its INFO
-    lines); True if it succeeded."""
+def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict: bool,
+                verbose: bool = False, source_date_epoch: int | None = None) -> bool:
+    """The engine on the generated config into `staging`, passing on its warnings and errors
+    (and, verbose, its INFO lines); True if it succeeded."""
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file),
-               "-d", str(staging), *(["--strict"] if strict else [])]
-    # UTF-8 both ways: Windows would pipe text in the ANSI code page, escaping letters it lacks.
-    env = {**os.environ, SKIP_ENV: "1", "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
+    command = engine.build_command(config_file, staging, strict)
+    output = None if engine.takes_site_dir else engine.output(config_file)
+    if output is not None and output.exists():  # what a failed run left
+        shutil.rmtree(output)
+    env = engines.environment(source_date_epoch)
     crash: list[str] = []  # a traceback is held back: a full disk there is one line
     # Own session: Ctrl-C reaches only `handbook`, which stops the engine and its workers.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -231,6 +275,8 @@ def _run_mkdocs(config_file: Path, staging: Path, strict: bool, verbose: bool = 
         number, reason, path = found.groups()
         error = OSError(int(number), reason.strip(), path)
         raise publish.PublishError(publish.describe(error, "write", staging))
+    if mkdocs.returncode == 0 and output is not None:
+        engines.move_output(output, staging)
     return mkdocs.returncode == 0
 
 
@@ -252,18 +298,34 @@ def _stop(process: subprocess.Popen[str]) -> None:
 @main.command()
 @root_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
-def serve(root: Path, dev_addr: str) -> None:
+@engine_option
+def serve(root: Path, dev_addr: str, engine: str) -> None:
     """Preview with live reload: edits under content/ or templates/ rebuild the site.
 
-    Runs `mkdocs serve --dirty`: MkDocs rebuilds only pages whose generated file changed (the
-    generator leaves unchanged files alone), and the plugin marks every page changed when the
-    navigation changes, so sidebars never go stale.
+    Generates, then runs the engine's `serve` on build/mkdocs.yml. MkDocs and ProperDocs run
+    with --dirty: they rebuild only pages whose generated file changed (the generator leaves
+    unchanged files alone), the handbook plugin regenerates before every rebuild and marks
+    every page changed when the navigation changes, so sidebars never go stale. Zensical runs
+    no plugin: run `handbook generate` after an edit, and it picks up the new files.
     """
-    # MkDocs refuses a docs_dir that does not exist before the plugin can generate it (a
-    # new project, a fresh clone: build/ is not kept in version control).
-    Project.at(root).docs.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", dev_addr,
-               "-f", str(Path(root) / "mkdocs.yml")]
+    chosen = _engine(engine)
+    project = Project.at(root)
+    try:
+        generate(project)
+    except HandbookError as error:
+        if not chosen.takes_site_dir:  # no plugin to show the error in the preview
+            _fail(error)
+        # The plugin shows the report in the preview and rebuilds once it is fixed; the
+        # engine needs a config to start with.
+        if not (project.build / CONFIG_NAME).is_file():
+            try:
+                write_bare_config(project)
+            except HandbookError as bare:  # mkdocs.yml itself is broken
+                _fail(bare)
+    except OSError as error:
+        click.echo(publish.describe(error, "write", Path(root)), err=True)
+        sys.exit(1)
+    command = chosen.serve_command(project.build / CONFIG_NAME, dev_addr)
     if sys.platform == "win32":  # no exec there: execv would end this process and give the
         sys.exit(subprocess.call(command))  # prompt back while MkDocs runs on, so wait
     os.execv(sys.executable, command)

@@ -1,10 +1,17 @@
-"""MkDocs glue: run the generator before MkDocs reads the docs folder, and set the nav.
+"""MkDocs and ProperDocs glue: keep the generated files fresh while serving, plus speed-ups.
+
+Generation writes everything an engine needs as plain files (`build/docs`, and beside it the
+generated `build/mkdocs.yml` with the nav, title, footer data and theme folder: see
+`engine_config.py`), so any engine builds the site from that config without this plugin.
+On that config the plugin does not generate when building (`handbook build` just did) and
+regenerates before every rebuild when serving; a rebuild that changes the generated config
+is followed by one more, which reads the new file (MkDocs loads the config for every rebuild
+and watches the file). Run on the project's own mkdocs.yml (`mkdocs build`, `mkdocs serve`
+in the project folder), it generates and then takes the nav, title, footer data and theme
+folder from the generated config, the one place those are set at run time.
 
 Publishing is not done here: `handbook build` builds into a staging folder and swaps it in
 (`publish.py`); a plain `mkdocs build` writes site_dir directly, as MkDocs always does.
-
-Kept thin on purpose: all logic lives in the core (`pipeline`), which never imports MkDocs,
-so the site can move to another engine that reads mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -14,35 +21,35 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import preview, resources
+from . import engine_config, preview, resources
 from .embed import BodyReuse, drop_markers
 from .errors import HandbookError
 from .fork import can_fork, cpu_count
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
-from .pipeline import NAV_FILE, Project, generate
+from .pipeline import Project, generate
 from .render import PACKAGED_PREFIX
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
-SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"  # set by `handbook build`, which generated already
-# Navigation and site settings of the previous build, per docs folder. Module-level because
-# `mkdocs serve` may make new plugin instances for each rebuild.
-_PREVIOUS_SHAPE: dict[str, str] = {}
+# Run on the project's own mkdocs.yml, use build/docs as it is (tests that edit the
+# generated pages by hand set it); the generated config never generates when building.
+SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"
 
 
 class HandbookConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     overrides = c.Type(str, default="site_overrides")  # the project's theme overrides
+    # The project folder, from the config file's folder: `..` in the generated build/mkdocs.yml.
+    project = c.Type(str, default=".")
     # Speed-ups: each builds the same bytes as without it (tests/test_speedups.py compares).
     reuse = c.Type(bool, default=True)  # convert a repeated body once, copy its tree
     jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core, 1: no fork
@@ -51,26 +58,30 @@ class HandbookConfig(Config):
     sidebar_limit = c.Type(int, default=LIMIT)
 
 
-
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     # `mkdocs serve` makes new plugin instances for each rebuild without calling on_startup.
     command: str | None = None
     error_docs: Path | None = None  # set while the preview shows a content error
 
     dirty = False
+    # What the previous build rendered with (nav, title, theme files): a dirty rebuild must
+    # redraw every page when it changed. MkDocs keeps a plugin with on_startup across rebuilds.
+    shape: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        type(self).command, type(self).dirty = command, dirty
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: Any) -> Any:
-        root = Path(config.config_file_path).parent
+        here = Path(config.config_file_path).parent
+        root = (here / self.config.project).resolve()
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
-        config.theme.dirs[:] = theme_dirs(config.theme, root / self.config.overrides)
+        generated = (Path(config.config_file_path).resolve()
+                     == (project.build / engine_config.CONFIG_NAME).resolve())
         if self.command == "serve":  # let the inline live-reload script run (mkdocs_csp.py)
             config.extra[CONFIG_KEY] = NONCE
         self.error_docs = None
-        if os.environ.get(SKIP_ENV) != "1":
+        if self.command == "serve" if generated else os.environ.get(SKIP_ENV) != "1":
             try:
                 generate(project)
             except HandbookError as error:
@@ -78,31 +89,35 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     raise PluginError(error.report()) from None
                 # A failed rebuild would leave the preview hanging: show the report instead.
                 self.error_docs = preview.error_docs(project.docs, error.report())
-                _PREVIOUS_SHAPE[str(project.docs)] = ""  # once fixed, rebuild every page
+                self.shape = ""  # once fixed, rebuild every page
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
-        shape = (project.docs / NAV_FILE).read_text("utf-8")
-        stamp = shape + _files_stamp([root / self.config.overrides,  # and the theme's
-                                      resources.default_overrides()])
-        if self.dirty and _PREVIOUS_SHAPE.get(str(project.docs), stamp) != stamp:
+        if not generated:
+            _take_generated(config, project)
+        theme = project.build / engine_config.THEME_FOLDER
+        shape = repr((config.nav, config.site_name, config.extra.get("handbook"))) + "".join(
+            f"\n{path}:{path.stat().st_mtime_ns}" for path in sorted(theme.rglob("*"))
+            if path.is_file())
+        if self.dirty and self.shape not in (None, shape):
             # A dirty build rebuilds only pages whose files changed; a new nav or title must
             # reach every page's sidebar, and an edited theme every page, so mark every page
             # changed.
             for page in project.docs.rglob("*.md"):
                 page.touch()
-        _PREVIOUS_SHAPE[str(project.docs)] = stamp
-        generated = yaml.safe_load(shape)
-        config.nav = generated["nav"]
-        site = generated["site"]
+        self.shape = shape
         # Material prints site_name into HTML, escaped in some places (`| e`) and not in
         # others; text escaped once as Markup reads right in both (`| e` leaves Markup alone).
-        config.site_name = escape(site["title"])
+        # The generated config holds the title escaped already (engine_config.py): only its
+        # type changes here.
+        if not isinstance(config.site_name, Markup):
+            config.site_name = Markup(config.site_name)
         for key in ("site_description", "site_author"):
             if config[key] and not isinstance(config[key], Markup):
                 config[key] = escape(config[key])
-        config.extra["handbook"] = site  # the footer partial shows the contact from site.yml
         # MkDocs stamps the sitemap with the build date; take it from the content instead.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
+        site = config.extra.get("handbook") or {}
+        if "source_date_epoch" in site:
+            os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
@@ -160,11 +175,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return sanitize_html(drop_markers(html))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        root = Path(config.config_file_path).parent
+        root = (Path(config.config_file_path).parent / self.config.project).resolve()
         server.watch(str(root / self.config.content))
         for folder in (self.config.templates, self.config.overrides):  # optional folders
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
+        if (root / "mkdocs.yml").resolve() != Path(config.config_file_path).resolve():
+            server.watch(str(root / "mkdocs.yml"))  # serving the generated config
         allow_live_reload(server)
         return server
 
@@ -179,27 +196,13 @@ def engine_of(config: Any) -> str:
     return type(config).__module__.partition(".")[0]
 
 
-def _files_stamp(folders: list[Path]) -> str:
-    """Names and modification times of the files in the theme overrides (the project's and
-    the packaged ones; Material's own never change while serving)."""
-    return "".join(f"\n{path}:{path.stat().st_mtime_ns}" for folder in folders
-                   for path in sorted(folder.rglob("*")) if path.is_file())
-
-
-def theme_dirs(theme: Any, overrides: Path) -> list[str]:
-    """The theme's template folders with the project's overrides (if it has any) and then
-    the packaged ones in front of Material's: a file in an earlier folder wins, page
-    templates and assets alike. A `custom_dir` in mkdocs.yml stays first; a folder named
-    twice (custom_dir: site_overrides, or this repository, whose overrides are the packaged
-    ones) is kept once, where it comes first."""
-    front = [str(overrides)] if overrides.is_dir() else []
-    front.append(str(resources.default_overrides()))
-    custom = [theme.custom_dir] if theme.custom_dir else []
-    seen: set[str] = set()
-    ordered: list[str] = []
-    for folder in [*custom, *front, *theme.dirs]:
-        key = os.path.normcase(os.path.realpath(folder))
-        if key not in seen:
-            seen.add(key)
-            ordered.append(folder)
-    return ordered
+def _take_generated(config: Any, project: Project) -> None:
+    """Run on the project's own mkdocs.yml: the nav, title, footer data and theme folder
+    from the generated config, as an engine reading that file would get them."""
+    generated = engine_config.read_project_config(
+        project.build / engine_config.CONFIG_NAME, project.root)
+    config.nav = generated["nav"]
+    config.site_name = generated["site_name"]
+    config.extra["handbook"] = generated["extra"]["handbook"]
+    theme = str(project.build / engine_config.THEME_FOLDER)
+    config.theme.dirs[:] = [theme, *(d for d in config.theme.dirs if d != theme)]

@@ -9,20 +9,24 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from . import resources
+from .engine_config import (
+    CONFIG_NAME,
+    THEME_FOLDER,
+    engine_config,
+    read_project_config,
+    theme_files,
+)
 from .errors import relative
 from .loader import load_content
 from .plan import SitePlan, plan_site
 from .privacy import check_public
-from .render import DUMPER, render_site
+from .render import render_site
 from .revisions import read_revisions, record
 from .validate import validate
-from .write import WriteReport, collect_outputs, write_tree
-
-NAV_FILE = ".nav.yml"  # dot-files are not published by MkDocs
+from .write import WriteReport, collect_outputs, write_if_changed, write_tree
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,17 @@ class Project:
         mine = [own] if own.is_dir() and own.resolve() != packaged.resolve() else []
         return [*mine, packaged]
 
+    @property
+    def config_file(self) -> Path:
+        """The project's mkdocs.yml: the settings people edit."""
+        return self.root / "mkdocs.yml"
+
+    @property
+    def build(self) -> Path:
+        """Where the engine's files go: the docs folder, and beside it the generated
+        config (`engine_config`) and theme folder."""
+        return self.docs.parent
+
     @classmethod
     def at(cls, root: Path, content: str = "content", templates: str = "templates",
            docs: str = "build/docs") -> Project:
@@ -60,6 +75,9 @@ class Result:
     seconds: float
     report: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # The engine's files outside the docs folder, by path under `Project.build`: the
+    # generated mkdocs.yml and the merged theme folder (engine_config.py).
+    engine: dict[str, bytes] = field(default_factory=dict)
 
     def summary(self, seconds: float) -> str:
         """The one line a build ends with: what was built and how long it all took."""
@@ -88,19 +106,47 @@ def prepare(project: Project) -> Result:
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
     lap("render")
-    nav = yaml.dump({"nav": plan.nav, "site": plan.site}, Dumper=DUMPER, allow_unicode=True,
-                    sort_keys=False)
-    outputs = collect_outputs({**pages, NAV_FILE: nav}, files)
+    outputs = collect_outputs(pages, files)
     check_public(library, plan, outputs, relative(project.docs, project.root))
-    return Result(plan, outputs, time.perf_counter() - started, timings=timings)
+    engine = engine_files(project, plan.site, plan.nav)
+    return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine)
 
 
 def generate(project: Project) -> Result:
-    """Prepare, then bring the docs folder up to date."""
+    """Prepare, then bring the docs folder, the theme folder and the generated config up to
+    date; the config last, so an engine that sees it finds the files it names."""
     result = prepare(project)
     started = time.perf_counter()
     report = write_tree(project.docs, result.outputs)
+    write_engine_files(project, result.engine)
     record(project.content, project.root, result.plan.calendars.values())  # after the docs
     seconds = time.perf_counter() - started
     return Result(result.plan, result.outputs, result.seconds + seconds, report,
-                  {**result.timings, "write": seconds})
+                  {**result.timings, "write": seconds}, result.engine)
+
+
+def engine_files(project: Project, site: dict[str, Any] | None, nav: list[Any] | None
+                 ) -> dict[str, bytes]:
+    """The generated config and the merged theme folder, by path under `project.build`."""
+    settings = read_project_config(project.config_file, project.root)
+    engine = {f"{THEME_FOLDER}/{name}": data
+              for name, data in theme_files(project.root, settings).items()}
+    engine[CONFIG_NAME] = engine_config(settings, root=project.root, build=project.build,
+                                        docs=project.docs, site=site, nav=nav)
+    return engine
+
+
+def write_engine_files(project: Project, engine: dict[str, bytes]) -> None:
+    """The theme folder, then the config that names it (only files that changed)."""
+    theme = THEME_FOLDER + "/"
+    write_tree(project.build / THEME_FOLDER, {name[len(theme):]: data for name, data
+                                              in engine.items() if name.startswith(theme)})
+    write_if_changed(project.build / CONFIG_NAME, engine[CONFIG_NAME])
+
+
+def write_bare_config(project: Project) -> None:
+    """A generated config for content that does not build yet (`handbook serve` on a broken
+    first try): the project's settings and folders, no nav; the preview then shows the error
+    and picks up the fix."""
+    project.docs.mkdir(parents=True, exist_ok=True)
+    write_engine_files(project, engine_files(project, None, None))

@@ -39,6 +39,18 @@ def atomic_write(target: Path, content: bytes) -> None:
     _replace(str(target), content)
 
 
+def write_if_changed(target: Path, content: bytes) -> bool:
+    """Write `target` atomically unless it already holds `content`; True if written (an
+    unchanged file keeps its timestamp, so a watching engine does not rebuild)."""
+    try:
+        if target.read_bytes() == content:
+            return False
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        pass
+    atomic_write(target, content)
+    return True
+
+
 def _replace(target: str, content: bytes) -> None:
     # '.tmp' suffix: a leftover from a crash can never pass for a content or page file. The
     # process id keeps two writers apart without mkstemp's random names (a third of the

@@ -212,4 +212,6 @@ def test_serve_makes_the_docs_folder_mkdocs_insists_on(mini: Path,
     done = run("serve", "--root", str(mini))
     assert done.exit_code == 0, done.output
     assert (mini / "build/docs").is_dir()
-    assert called and called[0][-1] == str(mini / "mkdocs.yml")
+    # The engine serves the generated config, written before it starts (issue 16).
+    assert called and called[0][-1] == str(mini.resolve() / "build/mkdocs.yml")
+    assert (mini / "build/mkdocs.yml").is_file()

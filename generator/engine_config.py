@@ -1,0 +1,217 @@
+"""The engine's configuration as plain files: `build/mkdocs.yml` and the theme folder it names.
+
+The project's own mkdocs.yml stays the file people edit. Generation adds what only the content
+knows (the nav in the generated order and titles, the site title, the footer data in
+`extra.handbook`) and the folders (`docs_dir`, `theme.custom_dir`), and writes the result beside
+the docs folder. MkDocs, ProperDocs and Zensical each read that file as it stands, so no engine
+needs our plugin to see the nav, the title or the footer.
+
+Paths are relative to the generated file, as every engine resolves them; Zensical also insists
+that `docs_dir` and `site_dir` lie inside the folder of the config file, so the engine's own
+output folder is `build/site` (`handbook build` publishes it as `site/`).
+
+The theme: `theme.custom_dir` names one folder, yet a project's `site_overrides/` stands in
+front of the overrides packaged with handbook. So generation merges them into `build/theme`:
+the packaged files, the project's on top, and the packaged templates once more under
+`handbook/` for `{% extends "handbook/main.html" %}` (only `.html`, which no engine copies
+into the site). Never imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import escape
+
+from . import resources
+from .errors import ContentError, HandbookError, relative
+from .render import PACKAGED_PREFIX  # `{% extends "handbook/main.html" %}`
+
+CONFIG_NAME = "mkdocs.yml"  # beside the docs folder: build/mkdocs.yml
+THEME_FOLDER = "theme"  # the merged theme overrides: build/theme
+SITE_FOLDER = "site"  # where an engine run by hand on build/mkdocs.yml writes: build/site
+PLUGIN = "handbook"
+
+SKIPPED = {"__pycache__", "__init__.py"}
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value with a YAML tag we do not interpret (`!ENV`, `!!python/name:...`), written
+    back as it came so the engine reads it as it would have from the project's file."""
+
+    tag: str
+    value: Any
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.MappingNode):
+        return Tagged(node.tag, loader.construct_mapping(node, deep=True))
+    if isinstance(node, yaml.SequenceNode):
+        return Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    return Tagged(node.tag, loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_multi_constructor("", _tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None  # not_in_nav's patterns stay one a line
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(Tagged, _represent_tagged)
+_Dumper.add_representer(str, _represent_text)
+
+
+def read_project_config(path: Path, root: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as data (empty when there is none); a broken one is a located
+    error, as a content file's would be."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        data = yaml.load(text, _Loader)  # a SafeLoader keeping unknown tags
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise HandbookError([ContentError(
+            relative(path, root), f"is not valid YAML: {getattr(error, 'problem', error)}",
+            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+            hint="fix the YAML; MkDocs reads this file too")]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise HandbookError([ContentError(relative(path, root), "must be a mapping of settings",
+                                          hint="start from the mkdocs.yml `handbook init` "
+                                               "writes")])
+    return data
+
+
+def _plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The handbook plugin's options in `plugins` (a list or a mapping), or None."""
+    plugins = config.get("plugins")
+    entries = plugins if isinstance(plugins, list) else [plugins] if plugins else []
+    for entry in entries:
+        if entry == PLUGIN:
+            return {}
+        if isinstance(entry, dict) and PLUGIN in entry:
+            return entry[PLUGIN] if isinstance(entry[PLUGIN], dict) else {}
+    return None
+
+
+def _with_plugin_options(plugins: Any, options: dict[str, Any]) -> Any:
+    """`plugins` with the handbook entry's options replaced by `options`."""
+    def swap(entry: Any) -> Any:
+        if entry == PLUGIN or (isinstance(entry, dict) and PLUGIN in entry):
+            return {PLUGIN: options}
+        return entry
+
+    if isinstance(plugins, list):
+        return [swap(entry) for entry in plugins]
+    if isinstance(plugins, dict) and PLUGIN in plugins:
+        return {**plugins, PLUGIN: options}
+    return plugins
+
+
+def _rel(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def override_folders(root: Path, config: dict[str, Any]) -> list[Path]:
+    """The project's own theme folders, lowest first: site_overrides/ (the plugin's
+    `overrides` option), then a `theme.custom_dir` of mkdocs.yml; the packaged folder and
+    folders that do not exist are left out."""
+    options = _plugin_options(config) or {}
+    theme = config.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    packaged = resources.default_overrides().resolve()
+    folders = [root / str(options.get("overrides", "site_overrides"))]
+    if isinstance(custom, str) and custom:
+        folders.append(root / custom)
+    seen: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and folder.resolve() != packaged and folder.resolve() not in seen:
+            seen.append(folder.resolve())
+    return seen
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and not SKIPPED.intersection(parts) and not path.name.endswith(
+                ".pyc"):
+            found["/".join(parts)] = path.read_bytes()
+    return found
+
+
+def theme_files(root: Path, config: dict[str, Any]) -> dict[str, bytes]:
+    """The merged theme folder: packaged overrides, the project's on top, and the packaged
+    templates again under `handbook/`."""
+    packaged = _files(resources.default_overrides())
+    merged = dict(packaged)
+    for folder in override_folders(root, config):
+        merged.update(_files(folder))
+    merged.update({f"{PACKAGED_PREFIX}/{name}": data for name, data in packaged.items()
+                   if name.endswith(".html")})
+    return merged
+
+
+def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path,
+                  site: dict[str, Any] | None, nav: list[Any] | None) -> bytes:
+    """The generated config: the project's settings in their order, then what generation
+    adds. `root` is the project, `build` the folder the file goes to. Without `site` (content
+    that does not build yet) the project's title stays and there is no nav or footer data."""
+    out = dict(config)
+    # The title as HTML text: Zensical prints site_name into <title> unescaped, and Material
+    # for MkDocs escapes it in some places and not in others, so the plugin hands MkDocs
+    # this text as MarkupSafe Markup, which `| e` leaves alone.
+    out["site_name"] = str(escape(site["title"] if site else config.get("site_name") or ""))
+    out["docs_dir"] = _rel(docs, build)
+    out["site_dir"] = SITE_FOLDER
+    theme = out.get("theme")
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
+    theme["custom_dir"] = THEME_FOLDER
+    out["theme"] = theme
+    for key in ("INHERIT",):  # paths relative to the config file
+        if isinstance(out.get(key), str):
+            out[key] = _rel(root / out[key], build)
+    if isinstance(out.get("hooks"), list):
+        out["hooks"] = [_rel(root / h, build) if isinstance(h, str) else h for h in out["hooks"]]
+    if isinstance(out.get("watch"), list):
+        out["watch"] = [_rel(root / w, build) if isinstance(w, str) else w for w in out["watch"]]
+    options = _plugin_options(config)
+    if options is not None:  # the plugin finds the project from here: the folder above
+        out["plugins"] = _with_plugin_options(config["plugins"],
+                                              {**options, "project": _rel(root, build)})
+    if site is not None:
+        extra = out.get("extra")
+        out["extra"] = {**(extra if isinstance(extra, dict) else {}), "handbook": site}
+    if nav is not None:
+        out["nav"] = nav
+    head = ("# Generated by handbook from ../mkdocs.yml and the content: do not edit (every "
+            "build\n# writes it again). Any engine builds the site from it: mkdocs, properdocs "
+            "or\n# zensical `build -f build/mkdocs.yml`.\n")
+    return (head + yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                             width=1000)).encode("utf-8")

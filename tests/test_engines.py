@@ -1,0 +1,110 @@
+"""The hand-off as plain files: build/mkdocs.yml that MkDocs, ProperDocs and Zensical each build
+unchanged, `handbook generate`, `handbook build --engine`, and a missing engine's message."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FIXTURES, handbook, make_project
+from handbook import engines
+from handbook.cli import main
+from handbook.engine_config import Tagged, engine_config, read_project_config
+
+MINI = FIXTURES / "mini" / "content"
+HOSTILE = "Handbook <img src=x onerror=alert(1)>"
+INSTALLED = [name for name in engines.ENGINES if importlib.util.find_spec(name)]
+
+
+def test_generate_writes_only_the_docs_the_config_and_its_theme(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", MINI, copy_defaults=False)
+    before = {p.relative_to(root) for p in root.rglob("*")}
+    done = handbook("generate", cwd=root)
+    assert done.returncode == 0, done.stderr
+    made = {p.relative_to(root).parts[:2] for p in root.rglob("*")
+            if p.relative_to(root) not in before}
+    assert made == {("build", "docs"), ("build", "mkdocs.yml"), ("build", "theme"),
+                    ("content", "calendar-revisions.yml")}  # and the calendar ledger
+    assert not (root / "site").exists()
+    assert not list((root / "build/docs").rglob(".nav.yml"))  # the private hand-off is gone
+    config = yaml.safe_load((root / "build/mkdocs.yml").read_text("utf-8"))
+    assert config["docs_dir"] == "docs" and config["theme"]["custom_dir"] == "theme"
+    assert config["site_name"] == "Pilot Handbook" or config["site_name"]
+    assert config["extra"]["handbook"]["contact"]
+    assert config["nav"]
+    # The packaged templates, also under handbook/ for `{% extends "handbook/main.html" %}`.
+    assert (root / "build/theme/main.html").read_bytes() == (
+        root / "build/theme/handbook/main.html").read_bytes()
+
+
+def test_tags_of_the_project_config_survive(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                      "extra:\n  key: !ENV [HOME, nothing]\n", "utf-8")
+    settings = read_project_config(config, tmp_path)
+    text = engine_config(settings, root=tmp_path, build=tmp_path / "build",
+                         docs=tmp_path / "build/docs", site={"title": "T"}, nav=[]).decode()
+    assert "!!python/name:material.extensions.emoji.twemoji" in text
+    assert "!ENV" in text
+    assert isinstance(read_project_config(config, tmp_path)["extra"]["key"], Tagged)
+
+
+def test_a_missing_engine_is_one_line_naming_the_install(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(engines.EngineMissing) as error:
+        engines.ENGINES["zensical"].require()
+    assert str(error.value) == ("Zensical is not installed: pip install "
+                                "'handbook[zensical]'")
+    root = make_project(tmp_path / "p", MINI, copy_defaults=False)
+    for command in ("build", "serve"):
+        done = CliRunner().invoke(main, [command, "--root", str(root), "--engine", "zensical"])
+        assert done.exit_code == 1
+        assert done.output == ("Error: Zensical is not installed: pip install "
+                               "'handbook[zensical]'\n")
+    assert not (root / "build/mkdocs.yml").exists()  # nothing was generated
+    done = handbook("build", "--engine", "nosuch", cwd=root)
+    assert done.returncode == 2  # click names the choices
+
+
+def _hostile(tmp_path: Path, name: str) -> Path:
+    root = make_project(tmp_path / name, MINI, copy_defaults=False)
+    site_file = root / "content/site.yml"
+    site = yaml.safe_load(site_file.read_text("utf-8"))
+    site["title"] = HOSTILE
+    site_file.write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
+    return root
+
+
+@pytest.mark.parametrize("engine", INSTALLED)
+def test_each_engine_builds_the_generated_config(tmp_path: Path, engine: str) -> None:
+    root = _hostile(tmp_path, engine)
+    done = handbook("build", "--engine", engine, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = root / "site"
+    docs = root / "build/docs"
+    for page in docs.rglob("*.md"):  # every generated page is there
+        rel = page.relative_to(docs).with_suffix("")
+        out = site / ("index.html" if rel.name == "index" and rel.parent == Path(".") else
+                      (rel.parent if rel.name == "index" else rel) / "index.html")
+        assert out.is_file(), out
+    config = yaml.safe_load((root / "build/mkdocs.yml").read_text("utf-8"))
+    titles = [next(iter(entry)) if isinstance(entry, dict) else entry
+              for entry in config["nav"]]
+    index = (site / "index.html").read_text("utf-8")
+    tabs = [html.unescape(t).strip() for t in re.findall(
+        r'class="md-tabs__link[^"]*">\s*([^<]+?)\s*<', index)]
+    assert tabs == [t for t in titles if isinstance(t, str)][:len(tabs)] and tabs, tabs
+    contact = config["extra"]["handbook"]["contact"]
+    assert "hb-footer__contact" in index and contact["email"] in index
+    # The hostile title is text on every page, never markup.
+    for page in site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "<img src=x" not in text, page
+    assert "Handbook &lt;img src=x onerror=alert(1)&gt;" in index
