@@ -32,9 +32,16 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _build(root: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    # Two processes even on a one-core machine: the generator reads HANDBOOK_JOBS, the MkDocs
+    # plugin its `jobs` option.
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "  - handbook:\n" in text
+    config.write_text(text.replace("  - handbook:\n", "  - handbook:\n      jobs: 2\n", 1),
+                      "utf-8")
     with monkeypatch.context() as patch:
         patch.setenv("PYTHONPATH", str(NO_FORK_PATH))
-        patch.setenv(fork.JOBS_ENV, "2")  # two processes even on a one-core machine
+        patch.setenv(fork.JOBS_ENV, "2")
         for name, value in env.items():
             patch.setenv(name, value)
         done = handbook("build", cwd=root)
