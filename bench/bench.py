@@ -46,6 +46,8 @@ from runner import (
 )
 from synth import Size, write_content
 
+from handbook.engine_config import read_project_config
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO / "bench" / "results" / "bench.json"
 SIZE_SWEEP = (1, 4)
@@ -104,11 +106,12 @@ def make_plain_project(target: Path, project: Path, full_nav: bool) -> Path:
     docs = project / "build" / "docs"
     shutil.copytree(docs, target / "docs", dirs_exist_ok=True)
     ours = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8"))
-    generated = yaml.safe_load((docs / ".nav.yml").read_text("utf-8"))
+    # The engine configuration the generator wrote (nav, escaped title, ...).
+    generated = read_project_config(project / "build" / "mkdocs.yml", project)
     nav = generated["nav"]
     features = ["navigation.tabs", "navigation.indexes"]
     config: dict[str, Any] = {
-        "site_name": generated.get("site", {}).get("title", ours["site_name"]),
+        "site_name": generated.get("site_name", ours["site_name"]),
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": True,
