@@ -36,6 +36,7 @@ import yaml
 # The helpers live beside this script (bench/ is not a package), also under `python -c`.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from handbook.engine_config import read_project_config
 from runner import (
     Sample,
     clean_build,
@@ -45,8 +46,6 @@ from runner import (
     site_stats,
 )
 from synth import Size, write_content
-
-from handbook.engine_config import read_project_config
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO / "bench" / "results" / "bench.json"

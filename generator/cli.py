@@ -311,7 +311,7 @@ def serve(root: Path, dev_addr: str, engine: str) -> None:
     chosen = _engine(engine)
     project = Project.at(root)
     try:
-        generate(project)
+        generate(project, record_revisions=False)  # a preview publishes nothing
     except HandbookError as error:
         if not chosen.takes_site_dir:  # no plugin to show the error in the preview
             _fail(error)

@@ -83,7 +83,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.error_docs = None
         if self.command == "serve" if generated else os.environ.get(SKIP_ENV) != "1":
             try:
-                generate(project)
+                generate(project, record_revisions=self.command != "serve")
             except HandbookError as error:
                 if self.command != "serve":
                     raise PluginError(error.report()) from None

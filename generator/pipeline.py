@@ -112,14 +112,19 @@ def prepare(project: Project) -> Result:
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine)
 
 
-def generate(project: Project) -> Result:
+def generate(project: Project, record_revisions: bool = True) -> Result:
     """Prepare, then bring the docs folder, the theme folder and the generated config up to
-    date; the config last, so an engine that sees it finds the files it names."""
+    date; the config last, so an engine that sees it finds the files it names.
+
+    The calendar ledger is recorded after the docs, for what is published; a preview passes
+    `record_revisions=False`: its half-typed edits must not bump a SEQUENCE, and a ledger
+    written into the watched content/ would trigger a second rebuild."""
     result = prepare(project)
     started = time.perf_counter()
     report = write_tree(project.docs, result.outputs)
     write_engine_files(project, result.engine)
-    record(project.content, project.root, result.plan.calendars.values())  # after the docs
+    if record_revisions:
+        record(project.content, project.root, result.plan.calendars.values())
     seconds = time.perf_counter() - started
     return Result(result.plan, result.outputs, result.seconds + seconds, report,
                   {**result.timings, "write": seconds}, result.engine)

@@ -169,6 +169,18 @@ def test_check_writes_no_ledger(root: Path) -> None:
     assert not (root / LEDGER).exists()
 
 
+def test_a_preview_records_no_revision(root: Path) -> None:
+    """What `handbook serve` and the plugin under `mkdocs serve` run: a half-typed edit in the
+    preview bumps no SEQUENCE, and no ledger lands in the watched content folder."""
+    build(root)
+    ledger = (root / LEDGER).read_bytes()
+    edit(root, "time: \"16:00\"", "time: \"17:30\"")
+    generate(Project.at(root), record_revisions=False)
+    assert (root / LEDGER).read_bytes() == ledger
+    build(root)  # the next build publishes the change and records it
+    assert (root / LEDGER).read_bytes() != ledger
+
+
 @pytest.mark.parametrize("text, phrase", [
     ("pilot.first.kick-off@handbook: {sequence: one, stamp: 2027-03-24T00:00:00Z,"
      " fingerprint: abc}\n", "sequence"),
