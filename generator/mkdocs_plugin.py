@@ -67,6 +67,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # What the previous build rendered with (nav, title, theme files): a dirty rebuild must
     # redraw every page when it changed. MkDocs keeps a plugin with on_startup across rebuilds.
     shape: str | None = None
+    # Set per build in on_pre_build; None until then, so a build that fails earlier (in
+    # on_config) still reaches on_build_error cleanly.
+    parallel: ParallelBuild | None = None
+    reuse: BodyReuse | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -122,7 +126,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_pre_build(self, *, config: Any) -> None:
         # Per build: `mkdocs serve` keeps this instance for every rebuild.
-        self.parallel: ParallelBuild | None = None
+        self.parallel = None
         self.reuse = BodyReuse() if self.config.reuse else None
         if self.reuse is not None:  # the bodies' trees are kept as each page is converted
             config.markdown_extensions.append(self.reuse.extension())

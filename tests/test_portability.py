@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, NO_FORK_ENV, NO_FORK_PATH, REPO, handbook, make_project
 from handbook import fork, scaffold, write
+from handbook.engines import ENGINES
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import Size, write_content
@@ -251,13 +252,13 @@ def test_serve_on_windows_waits_for_mkdocs_instead_of_exec(tmp_path: Path,
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 3)
     monkeypatch.setattr(cli.os, "execv", lambda *args: pytest.fail("execv on Windows"))
-    root = tmp_path / "my handbook"
-    root.mkdir()
+    root = make_project(tmp_path / "my handbook", FIXTURES / "mini" / "content")
     with pytest.raises(SystemExit) as exited:
-        cli.serve.callback(root=root, dev_addr="127.0.0.1:8001")  # type: ignore[misc]
+        cli.serve.callback(root=root, dev_addr="127.0.0.1:8001",  # type: ignore[misc]
+                           engine="mkdocs")
     assert exited.value.code == 3  # MkDocs' exit code is handbook's
     assert calls == [[sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
-                      "127.0.0.1:8001", "-f", str(root / "mkdocs.yml")]]
+                      "127.0.0.1:8001", "-f", str(root.resolve() / "build" / "mkdocs.yml")]]
 
 
 def test_engine_warnings_reach_the_user_in_any_code_page(tmp_path: Path) -> None:
@@ -289,7 +290,7 @@ def test_the_engine_is_told_to_write_utf8(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(cli.subprocess, "Popen", popen)
     monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
     with pytest.raises(Started):
-        cli._run_mkdocs(tmp_path / "mkdocs.yml", tmp_path / "staging", True)
+        cli._run_engine(ENGINES["mkdocs"], tmp_path / "mkdocs.yml", tmp_path / "staging", True)
     env = seen["env"]
     assert isinstance(env, dict) and env["PYTHONIOENCODING"] == "utf-8"
     assert seen.get("encoding") == "utf-8"
