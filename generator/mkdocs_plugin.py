@@ -6,9 +6,9 @@ generated `build/mkdocs.yml` with the nav, title, footer data and theme folder: 
 On that config the plugin does not generate when building (`handbook build` just did) and
 regenerates before every rebuild when serving; a rebuild that changes the generated config
 is followed by one more, which reads the new file (MkDocs loads the config for every rebuild
-and watches the file). Run on the project's own mkdocs.yml (`mkdocs build`, `mkdocs serve`
-in the project folder), it generates and then takes the nav, title, footer data and theme
-folder from the generated config, the one place those are set at run time.
+and watches the file). Nothing rewrites config at run time: run on any other config (the
+project's own mkdocs.yml, by `mkdocs build` in the project folder), the plugin stops the
+engine with one line saying what to run instead, before anything is generated or written.
 
 Publishing is not done here: `handbook build` builds into a staging folder and swaps it in
 (`publish.py`); a plain `mkdocs build` writes site_dir directly, as MkDocs always does.
@@ -38,10 +38,6 @@ from .pipeline import Project, generate
 from .render import PACKAGED_PREFIX
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
-
-# Run on the project's own mkdocs.yml, use build/docs as it is (tests that edit the
-# generated pages by hand set it); the generated config never generates when building.
-SKIP_ENV = "HANDBOOK_ALREADY_GENERATED"
 
 
 class HandbookConfig(Config):
@@ -80,24 +76,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = (here / self.config.project).resolve()
         project = Project(root, root / self.config.content, root / self.config.templates,
                           Path(config.docs_dir))
-        generated = (Path(config.config_file_path).resolve()
-                     == (project.build / engine_config.CONFIG_NAME).resolve())
-        if self.command == "serve":  # let the inline live-reload script run (mkdocs_csp.py)
-            config.extra[CONFIG_KEY] = NONCE
+        if (Path(config.config_file_path).resolve()
+                != (project.build / engine_config.CONFIG_NAME).resolve()):
+            raise PluginError(_run_instead(config, root))
         self.error_docs = None
-        if self.command == "serve" if generated else os.environ.get(SKIP_ENV) != "1":
-            try:
-                generate(project, record_revisions=self.command != "serve")
+        if self.command == "serve":
+            config.extra[CONFIG_KEY] = NONCE  # let the inline live-reload script run
+            try:  # a preview records no calendar revision: it publishes nothing
+                generate(project, record_revisions=False)
             except HandbookError as error:
-                if self.command != "serve":
-                    raise PluginError(error.report()) from None
                 # A failed rebuild would leave the preview hanging: show the report instead.
                 self.error_docs = preview.error_docs(project.docs, error.report())
                 self.shape = ""  # once fixed, rebuild every page
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
-        if not generated:
-            _take_generated(config, project)
         theme = project.build / engine_config.THEME_FOLDER
         shape = repr((config.nav, config.site_name, config.extra.get("handbook"))) + "".join(
             f"\n{path}:{path.stat().st_mtime_ns}" for path in sorted(theme.rglob("*"))
@@ -184,8 +176,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for folder in (self.config.templates, self.config.overrides):  # optional folders
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
-        if (root / "mkdocs.yml").resolve() != Path(config.config_file_path).resolve():
-            server.watch(str(root / "mkdocs.yml"))  # serving the generated config
+        server.watch(str(root / "mkdocs.yml"))  # the settings the generated config holds
         allow_live_reload(server)
         return server
 
@@ -200,13 +191,18 @@ def engine_of(config: Any) -> str:
     return type(config).__module__.partition(".")[0]
 
 
-def _take_generated(config: Any, project: Project) -> None:
-    """Run on the project's own mkdocs.yml: the nav, title, footer data and theme folder
-    from the generated config, as an engine reading that file would get them."""
-    generated = engine_config.read_project_config(
-        project.build / engine_config.CONFIG_NAME, project.root)
-    config.nav = generated["nav"]
-    config.site_name = generated["site_name"]
-    config.extra["handbook"] = generated["extra"]["handbook"]
-    theme = str(project.build / engine_config.THEME_FOLDER)
-    config.theme.dirs[:] = [theme, *(d for d in config.theme.dirs if d != theme)]
+def _run_instead(config: Any, root: Path) -> str:
+    """The one line for the plugin run on a config other than the generated one: what to
+    run instead, with `--root` when the project is not the current folder."""
+    def shown(path: Path) -> str:
+        try:
+            return os.path.relpath(path)
+        except ValueError:  # Windows: another drive
+            return str(path)
+
+    folder = shown(root)
+    option = "" if folder == "." else f" --root {folder}"
+    made = shown(Project.at(root).build / engine_config.CONFIG_NAME)
+    return (f"{shown(Path(config.config_file_path))} holds the settings handbook generates from, "
+            f"not a config to build: run `handbook build{option}` or `handbook serve{option}`, "
+            f"or `handbook generate{option}` then `{engine_of(config)} build -f {made}`")

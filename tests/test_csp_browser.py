@@ -118,11 +118,12 @@ def test_search_and_palette_work_under_the_policy(mini_site: Path) -> None:
 
 
 def test_preview_reloads_itself_under_the_policy(tmp_path: Path) -> None:
-    """`mkdocs serve` adds an inline live-reload script to every page it serves."""
+    """`handbook serve` (`mkdocs serve` on the generated config) adds an inline live-reload
+    script to every page it serves."""
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -66,7 +66,10 @@ def test_all_errors_are_reported_together_sorted(tmp_path: Path) -> None:
     assert [line.split(":")[0] for line in lines] == sorted(line.split(":")[0] for line in lines)
 
 
-def test_mkdocs_front_end_reports_without_traceback(tmp_path: Path) -> None:
+def test_the_engine_routes_report_without_traceback(tmp_path: Path) -> None:
+    """MkDocs run on the project's mkdocs.yml says, in one line, to run handbook instead (it
+    generates nothing, so the content is not read); `handbook generate`, which that line
+    names, reports the content mistake located."""
     import subprocess
     import sys
 
@@ -75,8 +78,13 @@ def test_mkdocs_front_end_reports_without_traceback(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1
+    assert "`handbook generate` then `mkdocs build -f build/mkdocs.yml`" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = handbook("generate", cwd=root)
+    assert done.returncode == 1
     assert "February has 28 days in 2027" in done.stderr
     assert "Traceback" not in done.stderr
+    assert not (root / "build/mkdocs.yml").exists()
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

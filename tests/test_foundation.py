@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, handbook, make_project
 
 AGENDA_ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) \| (.+) \|$", re.M)
@@ -115,13 +116,33 @@ def test_check_writes_nothing(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
-def test_plain_mkdocs_build_runs_the_generator(tmp_path: Path) -> None:
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", [["build"], ["build", "--strict"],
+                                     ["serve", "--dev-addr", "127.0.0.1:0"]])
+def test_mkdocs_on_the_project_config_says_what_to_run_and_touches_nothing(
+        tmp_path: Path, command: list[str]) -> None:
+    """The project's mkdocs.yml is what generation reads, not what an engine builds: the
+    plugin rewrites no config at run time, so MkDocs run on it stops at once with one line
+    naming the commands to run instead, before anything is generated, cleaned or written."""
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert (root / "site/programs/pilot/first/index.html").is_file()
-    assert not list(root.glob(".site-*")), "temporary build folders must be cleaned up"
+    assert handbook("build", cwd=root).returncode == 0
+    cohort = root / "content/programs/pilot/cohorts/first.yml"
+    cohort.write_text(cohort.read_text().replace("title: First cohort", "title: Renamed"))
+    before = {name: _snapshot(root / name) for name in ("site", "build")}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", *command], cwd=root,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if "handbook build" in line]
+    assert len(lines) == 1, done.stderr
+    for hint in ("`handbook serve`", "`handbook generate`", "`mkdocs build -f build/mkdocs.yml`"):
+        assert hint in lines[0], lines[0]
+    assert {name: _snapshot(root / name) for name in before} == before
+    assert not list(root.glob(".site-*"))
 
 
 def test_removed_cohort_disappears_on_next_build(tmp_path: Path) -> None:

@@ -224,7 +224,7 @@ def test_serve_shows_an_edited_theme_override_on_every_page(tmp_path: Path) -> N
     root = _project(tmp_path, {footer: "<div>First footer</div>\n"})
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -324,11 +324,13 @@ def test_a_full_disk_inside_mkdocs_is_one_line(mini: Path, tmp_path: Path) -> No
 
 
 def test_plain_mkdocs_build_writes_site_directly(tmp_path: Path) -> None:
-    """The plugin no longer swaps: `mkdocs build` writes site/ as MkDocs always does."""
+    """The plugin does not swap: `mkdocs build` on the generated config writes where it is
+    told, as MkDocs always does, and leaves the project's site/ and staging folders alone."""
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
-                           str(tmp_path / "elsewhere")], cwd=root, capture_output=True,
-                          text=True, check=False)
+    assert handbook("generate", cwd=root).returncode == 0
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                           "build/mkdocs.yml", "-d", str(tmp_path / "elsewhere")], cwd=root,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "elsewhere/index.html").is_file()
     assert not (root / "site").exists() and leftovers(root) == []

@@ -141,12 +141,18 @@ def test_an_attribute_list_in_markdown_is_shown_as_typed(tmp_path: Path, text: s
 
 
 def _build_in_process(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generate and build in this process, so the checks patched out here stay out: MkDocs
+    on the generated config, in one process (jobs: 1), into site/."""
+    from handbook.pipeline import Project, generate
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    monkeypatch.setenv("HANDBOOK_JOBS", "1")
     monkeypatch.chdir(root)
-    build(load_config(str(root / "mkdocs.yml")))
+    generate(Project.at(root))
+    config = load_config(str(root / "build/mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins["handbook"].config.jobs = 1
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
 
 
 def test_the_output_allowlist_alone_stops_every_hostile_field(
