@@ -332,9 +332,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--size-sweep", action="store_true",
                         help="also build at 1x and 4x the size and compare bytes per page")
     parser.add_argument("--serve", action="store_true",
-                        help="measure edit-to-reload of mkdocs serve on the bench set")
+                        help="measure edit-to-reload of handbook serve on the bench set")
     parser.add_argument("--serve-shipped", action="store_true",
-                        help="measure edit-to-reload of mkdocs serve on the shipped content")
+                        help="measure edit-to-reload of handbook serve on the shipped content")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
     args = parser.parse_args(argv)

@@ -218,7 +218,8 @@ def measure_reload(project: Path, cohort_file: Path, page: str, timeout: float =
     with log.open("wb") as stream:
         started = time.perf_counter()
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            # What a coordinator runs (MkDocs on the generated build/mkdocs.yml, --dirty).
+            [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=project, env=ENV, stdout=stream, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
