@@ -7,17 +7,14 @@ real Chromium: every page, search and the palette toggle must run with no violat
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import Watch, browser_page, serve
 from conftest import FIXTURES, make_project
-from test_serve import free_port, wait_for
+from test_serve import serving, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -121,13 +118,8 @@ def test_preview_reloads_itself_under_the_policy(tmp_path: Path) -> None:
     """`handbook serve` (`mkdocs serve` on the generated config) adds an inline live-reload
     script to every page it serves."""
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/programs/pilot/first/"
+    with serving(root) as base:
+        url = base + "programs/pilot/first/"
         wait_for(url, "First cohort")
         with browser_page() as page:
             watch = Watch(page)
@@ -138,7 +130,4 @@ def test_preview_reloads_itself_under_the_policy(tmp_path: Path) -> None:
                                                          "title: Renamed cohort"))
             page.wait_for_selector("h1:has-text('Renamed cohort')", timeout=60000)
             violations = watch.violations()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert violations == []

@@ -6,11 +6,8 @@ templates and overrides packaged with handbook (the repository's own folders).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -218,20 +215,12 @@ def test_a_template_added_while_serving_takes_over_at_the_next_build(tmp_path: P
 def test_serve_shows_an_edited_theme_override_on_every_page(tmp_path: Path) -> None:
     """`handbook serve` builds with --dirty, which redraws only pages whose Markdown changed:
     an edit to the theme changes none, yet every page must show it."""
-    from test_serve import free_port, wait_for
+    from test_serve import serving, wait_for
 
     footer = "site_overrides/partials/copyright.html"
     root = _project(tmp_path, {footer: "<div>First footer</div>\n"})
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", "First footer")
+    with serving(root) as base:
+        wait_for(base, "First footer")
         (root / footer).write_text("<div>Second footer</div>\n", "utf-8")
         for page in ("", "topics/tooling/", "programs/pilot/first/"):
-            wait_for(f"http://127.0.0.1:{port}/{page}", "Second footer", timeout=30)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+            wait_for(base + page, "Second footer", timeout=30)
