@@ -110,6 +110,12 @@ def _fail(error: HandbookError) -> None:
     sys.exit(1)
 
 
+def _fail_writing(error: OSError, root: Path) -> None:
+    """A full disk or a folder we may not write: one line naming the path, exit 1."""
+    click.echo(publish.describe(error, "write", Path(root)), err=True)
+    sys.exit(1)
+
+
 @click.group()
 @click.version_option(package_name="handbook", prog_name="handbook",
                       message="%(prog)s %(version)s")
@@ -146,8 +152,7 @@ def generate_command(root: Path, content: Path | None, say: Say) -> None:
     except HandbookError as error:
         _fail(error)
     except OSError as error:
-        click.echo(publish.describe(error, "write", Path(root)), err=True)
-        sys.exit(1)
+        _fail_writing(error, root)
     say.timings(result.timings)
     say.done(f"Generated {relative(project.build / CONFIG_NAME, project.root)}: "
              f"{result.summary(time.perf_counter() - started)}.")
@@ -204,8 +209,7 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
         click.echo(str(error), err=True)
         sys.exit(1)
     except OSError as error:  # e.g. a full disk while the generator writes build/docs
-        click.echo(publish.describe(error, "write", Path(root)), err=True)
-        sys.exit(1)
+        _fail_writing(error, root)
     except KeyboardInterrupt as interrupt:
         swapped = staging is not None and not staging.exists() and site.is_dir()
         click.echo(f"Interrupted; the new {site.name}/ was already published." if swapped
@@ -256,18 +260,18 @@ def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict
                           encoding="utf-8", errors="replace",
                           start_new_session=os.name == "posix",
                           preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-                          ) as mkdocs:
-        assert mkdocs.stdout is not None
+                          ) as process:
+        assert process.stdout is not None
         try:
-            for line in mkdocs.stdout:  # pass on warnings and errors, not MkDocs' chatter
+            for line in process.stdout:  # pass on warnings and errors, not MkDocs' chatter
                 if crash or line.startswith("Traceback"):
                     crash.append(line.rstrip())
                 elif line.strip() and (verbose or not line.startswith("INFO")):
                     click.echo(line.rstrip(), err=True)
         except BaseException:
-            _stop(mkdocs)
+            _stop(process)
             raise
-    if mkdocs.returncode != 0 and crash:
+    if process.returncode != 0 and crash:
         found = ENGINE_OSERROR.match(crash[-1])
         if not found:
             click.echo("\n".join(crash), err=True)  # a bug: show all of it
@@ -275,9 +279,9 @@ def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict
         number, reason, path = found.groups()
         error = OSError(int(number), reason.strip(), path)
         raise publish.PublishError(publish.describe(error, "write", staging))
-    if mkdocs.returncode == 0 and output is not None:
+    if process.returncode == 0 and output is not None:
         engines.move_output(output, staging)
-    return mkdocs.returncode == 0
+    return process.returncode == 0
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
@@ -323,8 +327,7 @@ def serve(root: Path, dev_addr: str, engine: str) -> None:
             except HandbookError as bare:  # mkdocs.yml itself is broken
                 _fail(bare)
     except OSError as error:
-        click.echo(publish.describe(error, "write", Path(root)), err=True)
-        sys.exit(1)
+        _fail_writing(error, root)
     command = chosen.serve_command(project.build / CONFIG_NAME, dev_addr)
     if sys.platform == "win32":  # no exec there: execv would end this process and give the
         sys.exit(subprocess.call(command))  # prompt back while MkDocs runs on, so wait

@@ -100,7 +100,7 @@ class ParallelBuild:
 
     def start(self, files: Any) -> None:
         """Share out the pages and fork the workers (on_nav: files and nav are complete)."""
-        if not can_fork():  # the plugin asks `configured_jobs` first; never fork regardless
+        if not can_fork():  # the plugin checks too; never fork where it is unsafe, regardless
             self.jobs = 1
         pages = files.documentation_pages()
         self.order = {f.url: i for i, f in enumerate(pages)}

@@ -20,14 +20,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import engine_config, preview, resources
+from . import engine_config, preview
 from .embed import BodyReuse, drop_markers
 from .errors import HandbookError
 from .fork import can_fork, cpu_count
@@ -35,7 +34,6 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
 from .pipeline import Project, generate
-from .render import PACKAGED_PREFIX
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -132,10 +130,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        # `{% extends "handbook/main.html" %}` in a project's main.html: the packaged one.
-        packaged = jinja2.FileSystemLoader(str(resources.default_overrides()))
-        env.loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
-                                          env.loader])
+        # `{% extends "handbook/main.html" %}` needs nothing here: the generated theme folder
+        # holds the packaged templates under handbook/ (engine_config.theme_files).
         return self.parallel.env(env, files, config) if self.parallel else env
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:

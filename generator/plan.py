@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calendar import CalendarFile, calendar_files
-from .errors import ContentError, HandbookError, format_loc
+from .errors import ContentError, HandbookError, format_loc, quote
 from .models import Program
 from .plan_cohort import cohort_pages, meeting_link
 from .revisions import Revisions
@@ -257,7 +257,7 @@ def _page_claims(library: Library, pages: list[PageSpec]) -> list[Claim]:
         kind = kinds.get(page.source, "site")
         rank = {"site": 0, "program": 1}.get(kind, 3)
         name = page.source.rpartition("/")[2]
-        claims.append(Claim(page.path, f"the page {page.title!r}", page.source, rank,
+        claims.append(Claim(page.path, f"the page {quote(page.title)}", page.source, rank,
                             f"the file name {name!r}" if rank == 3 else ""))
     return claims
 

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import ContentError, HandbookError
+from .errors import ContentError, HandbookError, quote
 
 if TYPE_CHECKING:
     from .loader import Path_
@@ -111,13 +111,13 @@ def people(library: Library) -> dict[str, str]:
         parts = [p.strip("\"'“”‘’()[],.;:") for p in re.split(r"[\s\-–]+", name)]
         parts = [p for p in parts if p]
         if len(parts) > 2:  # "Pieter Berg", "José García": first and last alone
-            found.setdefault(f"{parts[0]} {parts[-1]}", f"part of {name!r}, {who}")
+            found.setdefault(f"{parts[0]} {parts[-1]}", f"part of {quote(name)}, {who}")
         for part in parts:
             if sum(c.isalpha() for c in part) >= 3 and not part.islower() and part != name:
-                found.setdefault(part, f"part of {name!r}, {who}")
+                found.setdefault(part, f"part of {quote(name)}, {who}")
 
     for _key, cohort in sorted(library.cohorts.items()):
-        where = f"in cohort {cohort.title!r}"
+        where = f"in cohort {quote(cohort.title)}"
         add(cohort.coordinator.name, f"the coordinator {where}")
         add(cohort.coordinator.email, f"the coordinator's email {where}")
         for pair in cohort.pairs:
@@ -191,7 +191,7 @@ def scan_fields(library: Library, people: People) -> list[ContentError]:
                 continue
             found = people.find(text)
             if found:
-                errors.append(doc.error(path, f"{found[0]!r} ({found[1]}) would "
+                errors.append(doc.error(path, f"{quote(found[0])} ({found[1]}) would "
                                         "appear in the public edition", HINT))
     return errors
 
@@ -214,7 +214,7 @@ def scan_outputs(people: People, outputs: dict[str, bytes], docs: str,
         name, who, line = found
         made = f"; the page is made from {sources[path]}" if sources and path in sources else ""
         errors.append(ContentError(
-            f"{docs}/{path}", f"{name!r} ({who}) appears in this generated file of the "
+            f"{docs}/{path}", f"{quote(name)} ({who}) appears in this generated file of the "
             f"public edition{made}", line, hint=OUTPUT_HINT))
     return errors
 

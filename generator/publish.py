@@ -25,7 +25,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
+from .engine_config import read_project_config
+from .errors import HandbookError
 
 NEW, OLD, GONE = "new", "old", "gone"
 
@@ -36,13 +37,11 @@ class PublishError(Exception):
 
 def site_folder(config_file: Path) -> Path:
     """The `site_dir` of an mkdocs.yml (default `site`), as MkDocs resolves it."""
-    loader = type("Loader", (yaml.SafeLoader,), {})
-    loader.add_multi_constructor("", lambda *_: None)  # !ENV, !!python/name: not needed here
     try:
-        config = yaml.load(config_file.read_text("utf-8"), loader)
-    except (OSError, yaml.YAMLError):
-        config = None  # MkDocs itself reports a missing or broken config file
-    value = config.get("site_dir") if isinstance(config, dict) else None
+        config = read_project_config(config_file, config_file.parent)
+    except (OSError, HandbookError):
+        config = {}  # generation reports a broken config file, with its line
+    value = config.get("site_dir")
     return (config_file.parent / (value if isinstance(value, str) else "site")).absolute()
 
 

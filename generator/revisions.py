@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, HandbookError, relative
+from .errors import ContentError, HandbookError, quote, relative
 from .loader import RawDocument, parse_yaml
 from .models import FIRST_YEAR, LAST_YEAR
 from .write import atomic_write
@@ -181,7 +181,7 @@ def _problem(value: object) -> tuple[tuple[str, ...], str] | None:
         return ("sequence",), _too_large(_short(sequence).strip("'"))
     stamp = value["stamp"]
     if not isinstance(stamp, str) or not STAMP.fullmatch(stamp):
-        return ("stamp",), f"expected a UTC time like 2027-03-01T09:30:00Z, got {stamp!r}"
+        return ("stamp",), f"expected a UTC time like 2027-03-01T09:30:00Z, got {quote(stamp)}"
     try:
         when = dt.datetime.fromisoformat(stamp)
     except ValueError as exc:
@@ -190,7 +190,7 @@ def _problem(value: object) -> tuple[tuple[str, ...], str] | None:
     if problem:
         return problem
     if not isinstance(value["fingerprint"], str) or not value["fingerprint"].isalnum():
-        return ("fingerprint",), f"expected letters and digits, got {value['fingerprint']!r}"
+        return ("fingerprint",), f"expected letters and digits, got {quote(value['fingerprint'])}"
     return None
 
 
