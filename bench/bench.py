@@ -36,7 +36,7 @@ import yaml
 # The helpers live beside this script (bench/ is not a package), also under `python -c`.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handbook.engine_config import read_project_config
+from handbook.write.engine_config import read_project_config
 from runner import (
     Sample,
     clean_build,

@@ -22,11 +22,12 @@ from typing import Any
 
 import click
 
-from . import doctor, engines, importer, init, publish, scaffold
-from .engine_config import CONFIG_NAME
+from .authoring import doctor, importer, init, scaffold
+from .authoring.schema import write_schemas
+from .engine import engines, publish
 from .errors import HandbookError, relative
 from .pipeline import Project, generate, prepare, write_bare_config
-from .schema import write_schemas
+from .write.engine_config import CONFIG_NAME
 
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                            default=Path("."), show_default=True,

@@ -12,21 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from . import resources
-from .engine_config import (
+from .errors import relative
+from .load.loader import load_content
+from .plan.site import SitePlan, plan_site
+from .render.pages import render_site
+from .resolve.revisions import read_revisions, record
+from .validate.library import validate
+from .write.engine_config import (
     CONFIG_NAME,
     THEME_FOLDER,
     engine_config,
     read_project_config,
     theme_files,
 )
-from .errors import relative
-from .loader import load_content
-from .plan import SitePlan, plan_site
-from .privacy import check_public
-from .render import render_site
-from .revisions import read_revisions, record
-from .validate import validate
-from .write import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.privacy import check_public
 
 
 @dataclass(frozen=True)

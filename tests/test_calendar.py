@@ -12,7 +12,8 @@ import zoneinfo
 
 import pytest
 from conftest import REPO
-from handbook.calendar import (
+from handbook.load.loader import load_content
+from handbook.plan.calendars import (
     PRODID,
     MeetingEvent,
     calendar_files,
@@ -20,10 +21,9 @@ from handbook.calendar import (
     meeting_event,
     serialize_calendars,
 )
-from handbook.loader import load_content
-from handbook.plan import _schedules
-from handbook.validate import validate
-from handbook.views import cohort_dir, meeting_path
+from handbook.plan.site import _schedules
+from handbook.plan.views import cohort_dir, meeting_path
+from handbook.validate.library import validate
 from icalendar import Calendar, Timezone
 from icalendar.parser import Contentline
 

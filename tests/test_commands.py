@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from conftest import REPO, handbook, make_project
-from handbook.loader import discover, parse_yaml
-from handbook.models import Cohort, Program
-from handbook.schema import render_schemas
-from handbook.validate import MODEL_OF
+from handbook.authoring.schema import render_schemas
+from handbook.load.loader import discover, parse_yaml
+from handbook.validate.library import MODEL_OF
+from handbook.validate.models import Cohort, Program
 from openpyxl import Workbook
 from pydantic import BaseModel
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, handbook, make_project
-from handbook.embed import BodyReuse, drop_markers, rebase
-from handbook.loader import load_content
-from handbook.plan import plan_site
-from handbook.render import _render_part
-from handbook.validate import validate
-from handbook.views import PageSpec
+from handbook.load.loader import load_content
+from handbook.plan.site import plan_site
+from handbook.plan.views import PageSpec
+from handbook.render.embed import BodyReuse, drop_markers, rebase
+from handbook.render.pages import _render_part
+from handbook.validate.library import validate
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 

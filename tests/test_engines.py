@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURES, handbook, make_project
-from handbook import engines
 from handbook.cli import main
-from handbook.engine_config import Tagged, engine_config, read_project_config
+from handbook.engine import engines
+from handbook.write.engine_config import Tagged, engine_config, read_project_config
 
 MINI = FIXTURES / "mini" / "content"
 HOSTILE = "Handbook <img src=x onerror=alert(1)>"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO, make_project
 from handbook.pipeline import Project, prepare
-from handbook.render import escape_text, url_link
+from handbook.render.pages import escape_text, url_link
 
 
 def site_extensions() -> list[str]:

@@ -13,7 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO
-from handbook import init, resources
+from handbook import resources
+from handbook.authoring import init
 from handbook.cli import main
 from handbook.pipeline import Project, prepare
 from test_serve import free_port, wait_for

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, handbook, make_project
 from handbook.errors import ContentError, HandbookError
-from handbook.loader import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TEXT_CHARS
+from handbook.load.loader import MAX_ALIAS_VALUES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from handbook.pipeline import Project, prepare
 
 TOPIC = "content/topics/tooling.yml"
@@ -214,8 +214,8 @@ def test_blackouts_still_move_and_name_meetings(root: Path) -> None:
 
 
 def test_overlapping_blackouts_keep_the_reason_listed_first() -> None:
-    from handbook.models import Schedule
-    from handbook.schedule import blocker
+    from handbook.resolve.schedule import blocker
+    from handbook.validate.models import Schedule
 
     schedule = Schedule.model_validate({
         "start": "2027-03-01", "cadence": "weekly", "weekday": "monday", "time": "16:00",

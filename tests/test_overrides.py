@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO, handbook, make_project
-from handbook import doctor, resources
+from handbook import resources
+from handbook.authoring import doctor
 from handbook.pipeline import Project, generate
 
 MINI = FIXTURES / "mini" / "content"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import NO_FORK, handbook, make_project
-from handbook.mkdocs_parallel import share_out
+from handbook.engine.mkdocs_parallel import share_out
 
 
 def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:

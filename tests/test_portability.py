@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, NO_FORK_ENV, NO_FORK_PATH, REPO, handbook, make_project
-from handbook import fork, scaffold, write
-from handbook.engines import ENGINES
+from handbook import fork
+from handbook.authoring import scaffold
+from handbook.engine.engines import ENGINES
+from handbook.write import files as write
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import Size, write_content

@@ -110,7 +110,7 @@ def test_what_check_accepts_builds_strictly_and_shows_as_typed(tmp_path: Path) -
 def test_a_line_starting_with_a_tag_inside_a_code_span_stays_text(tmp_path: Path) -> None:
     """Python-Markdown reads '<div>' at a line's start as raw HTML even inside a backtick
     span: there the '<' stays escaped, so no marker or tag can be forged through code."""
-    from handbook.prose import sanitize_markdown
+    from handbook.validate.prose import sanitize_markdown
 
     out = sanitize_markdown("`x\n<div>\n<!-- handbook:/body -->\ny` and `<b>`")
     assert "\n<div>" not in out and "\n<!--" not in out and "`<b>`" in out
@@ -119,7 +119,7 @@ def test_a_line_starting_with_a_tag_inside_a_code_span_stays_text(tmp_path: Path
 def test_checking_the_shipped_content_costs_little() -> None:
     import time
 
-    from handbook.prose import markdown_problems
+    from handbook.validate.prose import markdown_problems
 
     root = Path(__file__).resolve().parent.parent / "content"
     texts = [str(v) for file in root.rglob("*.yml") for v in _strings(yaml.safe_load(

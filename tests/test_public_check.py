@@ -82,7 +82,7 @@ def test_a_template_that_prints_names_is_caught_at_the_output(tmp_path: Path) ->
 
 
 def test_a_name_folded_across_calendar_lines_is_found() -> None:
-    from handbook.privacy import people_pattern, scan_outputs
+    from handbook.write.privacy import people_pattern, scan_outputs
 
     pattern = people_pattern({"Priya Raman": "the coordinator", "Priya": "her first name"})
     assert pattern is not None
@@ -141,7 +141,7 @@ def test_short_parts_and_particles_alone_are_not_names(tmp_path: Path, wording: 
 
 
 def test_the_output_backstop_folds_case_accents_and_markup() -> None:
-    from handbook.privacy import people_pattern, scan_outputs
+    from handbook.write.privacy import people_pattern, scan_outputs
 
     pattern = people_pattern({"José García": "a mentee", "García": "part of it"})
     assert pattern is not None

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, REPO, handbook, make_project
-from handbook import cli, publish
+from handbook import cli
+from handbook.engine import publish
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import Size, write_content

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import FIXTURES, handbook, make_project
-from handbook.sanitize import sanitize_html
+from handbook.engine.sanitize import sanitize_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,7 +159,8 @@ def test_the_output_allowlist_alone_stops_every_hostile_field(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every input check switched off (script links accepted, prose and plain text printed
     raw): pages, agendas and the print page and packs they are spliced into stay clean."""
-    from handbook import models, render
+    from handbook.render import pages as render
+    from handbook.validate import models
 
     monkeypatch.setattr(models, "markdown_problems", lambda value: [])
     monkeypatch.setattr(render, "sanitize_markdown", lambda value: str(value).strip())
@@ -237,8 +238,8 @@ def test_the_plugin_cleans_every_page_after_its_body_markers_are_dropped() -> No
     copied agendas come out clean)."""
     from types import SimpleNamespace
 
-    from handbook.embed import body_end, body_start, rebase
-    from handbook.mkdocs_plugin import HandbookPlugin
+    from handbook.engine.mkdocs_plugin import HandbookPlugin
+    from handbook.render.embed import body_end, body_start, rebase
 
     plugin = HandbookPlugin()
     page = SimpleNamespace(file=SimpleNamespace(src_uri="p/c/01-a.md"), url="p/c/01-a/",
@@ -360,7 +361,7 @@ WITH_CODE = st.recursive(BLOCK | CODE, lambda inner: st.builds(
 def test_a_field_the_check_accepts_is_clean_before_the_allowlist(document: str) -> None:
     """Code is left as typed, yet no handler, script URL or raw tag gets through the
     generator's escaping of a field that `handbook check` accepts (nh3 not involved)."""
-    from handbook.prose import markdown_problems, sanitize_markdown
+    from handbook.validate.prose import markdown_problems, sanitize_markdown
 
     if markdown_problems(document):
         return

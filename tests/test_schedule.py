@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import vobject
 from conftest import FIXTURES, handbook, make_project
-from handbook.models import Schedule, Session
-from handbook.schedule import plan_meetings
+from handbook.resolve.schedule import plan_meetings
+from handbook.validate.models import Schedule, Session
 
 
 def sessions(count: int) -> list[Session]:

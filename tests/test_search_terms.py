@@ -12,7 +12,7 @@ import pytest
 import yaml
 from browser import browser_page, serve
 from conftest import REPO
-from handbook.search_terms import FIELDS, add_joined_forms, joined_forms
+from handbook.engine.search_terms import FIELDS, add_joined_forms, joined_forms
 from test_search_browser import quoted_site, search  # noqa: F401 (a fixture)
 
 QUOTED = ['"Pepe"', "'Pepe'", "“Pepe”", "‘Pepe’", "«Pepe»", "‹Pepe›", "„Pepe“", "(Pepe)",

@@ -17,8 +17,8 @@ from pathlib import Path
 import markdown
 import pytest
 from conftest import NO_FORK, REPO, make_project
-from handbook.embed import BodyReuse, body_end, body_start, embed_end, embed_start
-from handbook.mkdocs_parallel import share_out
+from handbook.engine.mkdocs_parallel import share_out
+from handbook.render.embed import BodyReuse, body_end, body_start, embed_end, embed_start
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import Size, write_content

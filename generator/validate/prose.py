@@ -24,7 +24,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from .errors import quote
+from ..errors import quote
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

@@ -27,10 +27,10 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vInt, vText, vUri
 from .views import cohort_dir, meeting_path
 
 if TYPE_CHECKING:
-    from .models import Cohort, Site
-    from .revisions import Revisions
-    from .schedule import CohortSchedule, ScheduledMeeting
-    from .validate import Library
+    from ..resolve.revisions import Revisions
+    from ..resolve.schedule import CohortSchedule, ScheduledMeeting
+    from ..validate.library import Library
+    from ..validate.models import Cohort, Site
 
 PRODID = "-//handbook//mentoring program handbooks//EN"
 LIMIT = 75  # octets per line, the line break excluded (RFC 5545, 3.1)

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import holidays as holiday_data
 from dateutil import rrule
 
-from .errors import ContentError
-from .models import LAST_YEAR, Blackout, Cohort, Schedule, Session
+from ..errors import ContentError
+from ..validate.models import LAST_YEAR, Blackout, Cohort, Schedule, Session
 
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -25,8 +25,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import resources
-from .render import PACKAGED_PREFIX
+from .. import resources
+from ..render.pages import PACKAGED_PREFIX
 
 # The project's folder -> where its packaged counterpart is (looked up at call time).
 FOLDERS: dict[str, Callable[[], Path]] = {

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fork
+from .. import fork
 
 KEEP = {".gitkeep"}
 

@@ -36,8 +36,8 @@ from typing import Any
 
 import jinja2
 
-from .embed import has_body
-from .fork import can_fork, split
+from ..fork import can_fork, split
+from ..render.embed import has_body
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 

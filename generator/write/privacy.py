@@ -34,12 +34,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import ContentError, HandbookError, quote
+from ..errors import ContentError, HandbookError, quote
 
 if TYPE_CHECKING:
-    from .loader import Path_
-    from .plan import SitePlan
-    from .validate import Library
+    from ..load.loader import Path_
+    from ..plan.site import SitePlan
+    from ..validate.library import Library
 
 # Where a cohort defines its people: these fields are the names, and are never shown publicly.
 DEFINING = ("coordinator", "pairs")

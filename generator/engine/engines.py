@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine_config
+from ..write import engine_config
 
 
 class EngineMissing(Exception):

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import ContentError, HandbookError, did_you_mean, quote
+from ..load.loader import Path_, RawDocument
 from .crosscheck import cross_check
-from .errors import ContentError, HandbookError, did_you_mean, quote
-from .loader import Path_, RawDocument
 from .models import (
     MAX_ID_LENGTH,
     SLUG_PATTERN,

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError, HandbookError, did_you_mean, relative
-from .loader import YAML_SUFFIXES, discover, parse_yaml
-from .models import SLUG_PATTERN
+from ..errors import ContentError, HandbookError, did_you_mean, relative
+from ..load.loader import YAML_SUFFIXES, discover, parse_yaml
+from ..validate.models import SLUG_PATTERN
 from .schema import schema_comment
 
 SESSIONS_IF_UNKNOWN = 12  # only sizes the example end_by when the program cannot be read

@@ -26,14 +26,15 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import engine_config, preview
-from .embed import BodyReuse, drop_markers
-from .errors import HandbookError
-from .fork import can_fork, cpu_count
+from ..errors import HandbookError
+from ..fork import can_fork, cpu_count
+from ..pipeline import Project, generate
+from ..render.embed import BodyReuse, drop_markers
+from ..write import engine_config
+from . import preview
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild
-from .pipeline import Project, generate
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 

@@ -24,10 +24,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from .errors import ContentError, HandbookError, did_you_mean, relative
-from .loader import YAML_SUFFIXES, discover, parse_yaml
-from .models import Pair
-from .write import atomic_write
+from ..errors import ContentError, HandbookError, did_you_mean, relative
+from ..load.loader import YAML_SUFFIXES, discover, parse_yaml
+from ..validate.models import Pair
+from ..write.files import atomic_write
 
 FIELDS = ("mentor", "mentee", "department", "mentor_email", "mentee_email")
 REQUIRED = ("mentor", "mentee")

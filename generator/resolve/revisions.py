@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, HandbookError, quote, relative
-from .loader import RawDocument, parse_yaml
-from .models import FIRST_YEAR, LAST_YEAR
-from .write import atomic_write
+from ..errors import ContentError, HandbookError, quote, relative
+from ..load.loader import RawDocument, parse_yaml
+from ..validate.models import FIRST_YEAR, LAST_YEAR
+from ..write.files import atomic_write
 
 if TYPE_CHECKING:
-    from .calendar import CalendarFile, MeetingEvent
+    from ..plan.calendars import CalendarFile, MeetingEvent
 
 LEDGER = "calendar-revisions.yml"
 KEYS = ("sequence", "stamp", "fingerprint")

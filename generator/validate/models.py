@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import quote
+from ..errors import quote
 from .prose import markdown_problems
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

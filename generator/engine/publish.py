@@ -25,8 +25,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .engine_config import read_project_config
-from .errors import HandbookError
+from ..errors import HandbookError
+from ..write.engine_config import read_project_config
 
 NEW, OLD, GONE = "new", "old", "gone"
 

@@ -18,12 +18,13 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import embed, fork
-from .calendar import CalendarFile, serialize_calendars
-from .errors import ContentError, HandbookError, outdated_override_hint, relative
-from .models import MarkdownText
-from .prose import sanitize_markdown
-from .views import Link, PageSpec
+from .. import fork
+from ..errors import ContentError, HandbookError, outdated_override_hint, relative
+from ..plan.calendars import CalendarFile, serialize_calendars
+from ..plan.views import Link, PageSpec
+from ..validate.models import MarkdownText
+from ..validate.prose import sanitize_markdown
+from . import embed
 
 
 class Raw(str):

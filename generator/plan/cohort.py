@@ -28,9 +28,9 @@ from .views import (
 )
 
 if TYPE_CHECKING:
-    from .models import Cohort
-    from .schedule import CohortSchedule, ScheduledMeeting
-    from .validate import Library
+    from ..resolve.schedule import CohortSchedule, ScheduledMeeting
+    from ..validate.library import Library
+    from ..validate.models import Cohort
 
 PACK_TITLES = {"mentor": "Mentor pack", "mentee": "Mentee pack",
                "coordinator": "Coordinator pack"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, HandbookError, format_loc, quote, relative
+from ..errors import ContentError, HandbookError, format_loc, quote, relative
 
 try:  # the C parser is 4x faster; fall back so a machine without libyaml still works
     from yaml import CSafeLoader as _BaseLoader

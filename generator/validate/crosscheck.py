@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, did_you_mean
+from ..errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
-    from .loader import Path_, RawDocument
-    from .validate import Library
+    from ..load.loader import Path_, RawDocument
+    from .library import Library
 
 
 def _loc(doc: RawDocument, path: Path_, message: str, hint: str = "") -> ContentError:

@@ -27,9 +27,9 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from . import resources
-from .errors import ContentError, HandbookError, relative
-from .render import PACKAGED_PREFIX  # `{% extends "handbook/main.html" %}`
+from .. import resources
+from ..errors import ContentError, HandbookError, relative
+from ..render.pages import PACKAGED_PREFIX  # `{% extends "handbook/main.html" %}`
 
 CONFIG_NAME = "mkdocs.yml"  # beside the docs folder: build/mkdocs.yml
 THEME_FOLDER = "theme"  # the merged theme overrides: build/theme

@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calendar import CalendarFile, calendar_files
-from .errors import ContentError, HandbookError, format_loc, quote
-from .models import Program
-from .plan_cohort import cohort_pages, meeting_link
-from .revisions import Revisions
-from .schedule import CohortSchedule, schedule_cohort
-from .validate import Library
+from ..errors import ContentError, HandbookError, format_loc, quote
+from ..resolve.revisions import Revisions
+from ..resolve.schedule import CohortSchedule, schedule_cohort
+from ..validate.library import Library
+from ..validate.models import Program
+from .calendars import CalendarFile, calendar_files
+from .cohort import cohort_pages, meeting_link
 from .views import (
     AUDIENCES,
     Link,

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .models import TimedItem
+from ..validate.models import TimedItem
 
 AUDIENCES = ("mentor", "mentee", "coordinator")
 

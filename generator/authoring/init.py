@@ -17,7 +17,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from . import resources, scaffold
+from .. import resources
+from . import scaffold
 from .schema import schema_comment, write_schemas
 
 STARTER_PROGRAM = "mentoring-program"

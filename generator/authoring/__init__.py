@@ -1,0 +1,1 @@
+"""Authoring commands beside the core: scaffolds, imports, init, doctor, schemas."""

@@ -1,0 +1,1 @@
+"""Engine glue beside the core: running MkDocs-family engines, the plugin, publishing."""

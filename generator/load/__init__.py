@@ -1,0 +1,1 @@
+"""Load stage: content files read from disk into located YAML documents, within limits."""

@@ -1,0 +1,1 @@
+"""Plan stage: page specs, their paths and the navigation."""

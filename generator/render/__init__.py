@@ -1,0 +1,1 @@
+"""Render stage: page specs become Markdown and calendar files, in memory."""

@@ -1,0 +1,1 @@
+"""Resolve stage: schedules, calendar revisions, backlinks and the edition's privacy."""

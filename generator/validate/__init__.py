@@ -1,0 +1,1 @@
+"""Validate stage: documents become typed models; every mistake is located."""

@@ -1,0 +1,1 @@
+"""Write stage: rendered files and the engine's config reach disk, only when changed."""
