@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import os
 import re
@@ -25,6 +26,7 @@ import click
 from .authoring import doctor, importer, init, scaffold
 from .authoring.schema import write_schemas
 from .engine import engines, publish
+from .engine import pdf as pdfs
 from .errors import HandbookError, relative
 from .pipeline import Project, generate, prepare, write_bare_config
 from .write.engine_config import CONFIG_NAME
@@ -165,8 +167,12 @@ def generate_command(root: Path, content: Path | None, say: Say) -> None:
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Treat the engine's warnings (broken links, missing pages) as errors.")
 @engine_option
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Print a PDF of each cohort and of each pack with Chromium and link them "
+                   "from the cohort page (`pdf: false` in content/site.yml turns them off too).")
 @say_options
-def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say) -> None:
+def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool,
+          say: Say) -> None:
     """Generate the pages, then build the site into site/ (the old site stays on failure).
 
     The engine builds from the generated build/mkdocs.yml into a hidden staging folder beside
@@ -182,7 +188,8 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         publish.recover(site)
-        project = _project(root, content)
+        no_engine = pdfs.unavailable() if pdf else None  # before the plan: it links the PDFs
+        project = dataclasses.replace(_project(root, content), pdf=pdf and no_engine is None)
         say.progress(f"Generating pages from {relative(project.content, project.root)}/ ...")
         result = generate(project)
         report = result.report
@@ -193,6 +200,8 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
         say.timings(result.timings)
         if (note := doctor.warning(project.root)) is not None:  # one line, not the report
             click.echo(note, err=True)
+        if no_engine is not None and result.plan.site.get("pdf"):
+            click.echo(no_engine, err=True)
         say.progress(f"Building {site.name}/ with {chosen.label} ...")
         engine_started = time.perf_counter()
         staging = publish.stage(site)
@@ -201,12 +210,14 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
             click.echo(f"{chosen.label} failed; the previous {site.name}/ is unchanged.",
                        err=True)
             sys.exit(1)
+        if project.pdf and result.plan.site.get("pdf"):
+            say.progress(pdfs.build_pdfs(staging, pdfs.jobs(result.plan), project.build).line())
         publish.swap(staging, site)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
         say.timings({engine: time.perf_counter() - engine_started})
     except HandbookError as error:
         _fail(error)
-    except publish.PublishError as error:
+    except (publish.PublishError, pdfs.PdfError) as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     except OSError as error:  # e.g. a full disk while the generator writes build/docs

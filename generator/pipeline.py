@@ -40,6 +40,7 @@ class Project:
     content: Path
     templates: Path
     docs: Path
+    pdf: bool = False  # the build makes PDFs (engine/pdf.py): cohort pages link them
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -102,7 +103,7 @@ def prepare(project: Project) -> Result:
     lap("load")
     library = validate(documents)
     lap("validate")
-    plan = plan_site(library, revisions)
+    plan = plan_site(library, revisions, pdf=project.pdf)
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
     lap("render")

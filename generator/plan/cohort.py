@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .pdfs import pdf_links
 from .views import (
     AUDIENCES,
     Link,
@@ -114,10 +115,11 @@ def _pack(library: Library, pid: str, audience: str, facts: dict[str, Any],
 
 
 def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
-                 schedule: CohortSchedule) -> list[PageSpec]:
+                 schedule: CohortSchedule, pdf: bool = False) -> list[PageSpec]:
     source = library.source("cohort", f"{pid}/{cid}").file
     base = cohort_dir(pid, cid)
     facts = _facts(library, pid, cid, cohort, schedule)
+    facts["pdfs"] = pdf_links(cid) if pdf else []
     agendas = _agendas(library, pid, cid, cohort, schedule)
     pages = [
         PageSpec(f"{base}/index.md", "cohort.md.j2", cohort.title, facts, source),

@@ -216,16 +216,19 @@ def _nav(library: Library) -> list[NavItem]:
     ]
 
 
-def plan_site(library: Library, revisions: Revisions | None = None) -> SitePlan:
+def plan_site(library: Library, revisions: Revisions | None = None, pdf: bool = False
+              ) -> SitePlan:
     """Every page, file and nav entry of the site, computed in memory; calendar events at the
-    revision the ledger gives them (none: as a first build publishes them)."""
+    revision the ledger gives them (none: as a first build publishes them). `pdf`: the build
+    will make PDFs (engine/pdf.py), so cohort pages link them unless the content says no."""
     schedules = _schedules(library)
     usage = _usage(library, schedules)
     pages = _index_pages(library)
     for pid, program in sorted(library.programs.items()):
         pages += _program_pages(library, pid, program, schedules)
     for (pid, cid), cohort in sorted(library.cohorts.items()):
-        pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
+        pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)],
+                              pdf and library.site.pdf)
     pages += _library_pages(library, usage)
     calendars = calendar_files(library, schedules, revisions)
     check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
@@ -323,4 +326,4 @@ def _site_settings(library: Library) -> dict[str, Any]:
     epoch = int(dt.datetime.combine(max(starts), dt.time(), tzinfo=dt.UTC).timestamp())
     return {"title": site.title, "organisation": site.organisation,
             "contact": site.contact.model_dump(exclude_none=True),
-            "privacy": site.privacy, "source_date_epoch": epoch}
+            "privacy": site.privacy, "source_date_epoch": epoch, "pdf": site.pdf}

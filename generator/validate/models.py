@@ -454,3 +454,7 @@ class Site(Model):
         "internal",
         description="internal shows names, pairs and contacts; public hides every participant.",
     )
+    pdf: bool = Field(
+        True,
+        description="false: `handbook build` makes no PDF of cohorts and packs, and links none.",
+    )
