@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .meeting_data import checklist_key, invitation, iso_minute, meetings_attribute
 from .pdfs import pdf_links
 from .views import (
     AUDIENCES,
@@ -66,6 +67,9 @@ def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
             "previous": previous and meeting_link(pid, cid, cohort, previous),
             "next": following and meeting_link(pid, cid, cohort, following),
         })
+        agendas[-1]["checklist"] = checklist_key(agendas[-1]["path"])
+        agendas[-1]["invite"] = invitation(cohort, meeting, session, len(meetings),
+                                           agendas[-1]["day"], agendas[-1]["time"])
     return agendas
 
 
@@ -85,9 +89,11 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
         "rows": [{"number": m.number, "day": format_day(m.start),
                   "link": Link(m.session.title, meeting_path(pid, cid, m.number, m.session.id)),
                   "time": format_time_range(m.start, m.end),
+                  "start": iso_minute(m.start), "end": iso_minute(m.end),
                   "moved": m.moved_from and f"moved from {format_day(m.moved_from)}: "
                                             f"{m.moved_because}"} for m in meetings],
         "skipped": [{"day": format_day(s.day), "reason": s.reason} for s in schedule.skipped],
+        "meetings": meetings_attribute((m.start, m.end) for m in meetings),
         "first": format_day(meetings[0].start), "last": format_day(meetings[-1].start),
         "clock": format_clock(meetings[0].start),
         "calendar": cohort_calendar_path(pid, cid),

@@ -123,6 +123,13 @@ def url_link(url: str, label: str | None = None) -> Raw:
     return Raw(f"[{escape_text(label or url)}]({url.translate(URL_QUOTES)})")
 
 
+def html_text(value: object) -> Raw:
+    """A value inside raw HTML a template writes (data attributes, the invitation's text):
+    escaped for HTML, quotes included, and for nothing else, since Markdown leaves raw HTML
+    as it is."""
+    return Raw(html.escape(str(value)))
+
+
 PACKAGED_PREFIX = "handbook"  # `{% extends "handbook/cohort.md.j2" %}`: the packaged original
 
 
@@ -160,6 +167,7 @@ def make_environment(template_dirs: tuple[str, ...],
     env.filters["link"] = link_to
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
+    env.filters["html"] = html_text
     env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
     return env
 

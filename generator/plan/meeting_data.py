@@ -1,0 +1,86 @@
+"""What a cohort or agenda page carries for the reader's browser, and the invitation to a meeting.
+
+The site is static, yet a reader wants to know which meeting is next however long ago it was
+built: so the pages carry the schedule as data (ISO times with their offsets, in `data-hb-*`
+attributes) and a script in the reader's browser compares it with the clock
+(site_overrides/assets/javascripts/meetings.js). The build itself never reads the clock.
+
+Every value that lands in an attribute has a fixed format (ISO_MINUTE, CHECKLIST_KEY), which the
+output allowlist checks again (engine/sanitize.py), so titles and names, which come from
+spreadsheets, never sit in an attribute. The one exception is the invitation's mailto link, in
+which everything but unreserved characters is percent-encoded: a title cannot end the
+attribute, add a mail header or a second body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..resolve.schedule import ScheduledMeeting
+    from ..validate.models import Cohort, Session
+
+# '2027-04-22T12:30+01:00': what JavaScript's Date parses in every browser, offset included.
+ISO_MINUTE = r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d"
+# A meeting's page path without '.md' (ids are slugs): the key of its ticks in the browser.
+CHECKLIST_KEY = r"[a-z0-9-]+(?:/[a-z0-9-]+)*"
+
+
+def iso_minute(value: dt.datetime) -> str:
+    """An aware time as ISO 8601 to the minute with its UTC offset."""
+    text = value.isoformat(timespec="minutes")
+    if not re.fullmatch(ISO_MINUTE, text):  # an offset in seconds: none since 1972
+        raise ValueError(f"cannot write {text} as a time with an offset in minutes")
+    return text
+
+
+def meetings_attribute(meetings: Iterable[tuple[dt.datetime, dt.datetime]]) -> str:
+    """Start/end of every meeting of a cohort, in order, separated by spaces: the banner's
+    data, so every page of a cohort can say which meeting is next."""
+    return " ".join(f"{iso_minute(start)}/{iso_minute(end)}" for start, end in meetings)
+
+
+def checklist_key(meeting_page: str) -> str:
+    """The key under which the browser keeps a meeting's ticks: its page path."""
+    key = meeting_page.removesuffix(".md")
+    if not re.fullmatch(CHECKLIST_KEY, key):
+        raise ValueError(f"{key!r} is not a meeting page path")
+    return key
+
+
+def mailto(subject: str, body: str) -> str:
+    """A mailto link with no recipient (the reader picks their partner): every character but
+    the unreserved ones percent-encoded (RFC 6068), line breaks as CRLF in the body, none in
+    the subject, so a header cannot be added from a title."""
+    subject = " ".join(subject.split())
+    body = "\r\n".join(body.splitlines())
+    return (f"mailto:?subject={urllib.parse.quote(subject, safe='')}"
+            f"&body={urllib.parse.quote(body, safe='')}")
+
+
+def invitation(cohort: Cohort, meeting: ScheduledMeeting, session: Session, total: int,
+               day: str, time: str) -> dict[str, Any]:
+    """The invitation one partner sends the other: subject, plain text (in three parts, the
+    middle one the time the browser rewrites in the reader's zone) and the mailto link.
+    `day` and `time` are the agenda's own ('Thursday 22 April 2027', '12:30–13:15 BST
+    (Europe/London)'), so the invitation states the cohort's zone without the script."""
+    subject = f"Mentoring meeting {meeting.number} of {total}: {session.title} ({cohort.title})"
+    when = f"{day}, {time}"
+    before = [f"Mentoring meeting {meeting.number} of {total}: {session.title}", cohort.title,
+              "", "When: "]
+    after = []
+    if cohort.place:
+        after.append(f"Where: {cohort.place}")
+    if cohort.video_link:
+        after.append(f"Video call: {cohort.video_link}")
+    after += ["", f"Objective: {session.objective}", "",
+              f"Agenda ({session.minutes} minutes):",
+              *(f"- {row.item} ({row.minutes} min)" for row in session.agenda)]
+    head, tail = "\n".join(before), "\n" + "\n".join(after)
+    return {"subject": subject, "before": head, "when": when, "after": tail,
+            "start": iso_minute(meeting.start), "end": iso_minute(meeting.end),
+            "mailto": mailto(subject, head + when + tail)}
