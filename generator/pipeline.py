@@ -17,6 +17,7 @@ from .load.loader import load_content
 from .plan.site import SitePlan, plan_site
 from .render.pages import render_site
 from .resolve.revisions import read_revisions, record
+from .resolve.site import resolve
 from .validate.library import validate
 from .write.engine_config import (
     CONFIG_NAME,
@@ -102,7 +103,9 @@ def prepare(project: Project) -> Result:
     lap("load")
     library = validate(documents)
     lap("validate")
-    plan = plan_site(library, revisions)
+    resolved = resolve(library, revisions)
+    lap("resolve")
+    plan = plan_site(resolved)
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
     lap("render")

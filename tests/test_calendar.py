@@ -21,8 +21,8 @@ from handbook.plan.calendars import (
     meeting_event,
     serialize_calendars,
 )
-from handbook.plan.site import _schedules
 from handbook.plan.views import cohort_dir, meeting_path
+from handbook.resolve.site import schedules as resolve_schedules
 from handbook.validate.library import validate
 from icalendar import Calendar, Timezone
 from icalendar.parser import Contentline
@@ -93,7 +93,7 @@ def _reference(name: str, events: list[MeetingEvent]) -> bytes:
 
 def test_every_shipped_calendar_file_is_what_icalendar_writes() -> None:
     library = validate(load_content(REPO / "content", REPO))
-    schedules = _schedules(library)
+    schedules = resolve_schedules(library)
     files = serialize_calendars(calendar_files(library, schedules).items())
     checked = 0
     for (pid, cid), cohort in library.cohorts.items():

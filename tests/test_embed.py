@@ -18,6 +18,7 @@ from handbook.plan.site import plan_site
 from handbook.plan.views import PageSpec
 from handbook.render.embed import BodyReuse, drop_markers, rebase
 from handbook.render.pages import _render_part
+from handbook.resolve.site import resolve
 from handbook.validate.library import validate
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
@@ -54,7 +55,7 @@ def test_a_body_rendered_once_per_folder_reads_like_one_rendered_per_page() -> N
     """The generator renders an agenda once for its meeting page, print page and packs, and
     sets its headings per page; every page must read as if it had rendered its own copy."""
     library = validate(load_content(REPO / "content", REPO))
-    pages = list(plan_site(library).pages)
+    pages = list(plan_site(resolve(library)).pages)
     templates = (str(REPO / "templates"),)
     shared, _, errors = _render_part(pages, templates, REPO, share=True)
     fresh, _, _ = _render_part(pages, templates, REPO, share=False)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ContentError, HandbookError, format_loc, quote
-from ..resolve.revisions import Revisions
-from ..resolve.schedule import CohortSchedule, schedule_cohort
+from ..resolve.backlinks import Key, Usage
+from ..resolve.schedule import CohortSchedule
+from ..resolve.site import Resolved
 from ..validate.library import Library
 from ..validate.models import Program
 from .calendars import CalendarFile, calendar_files
@@ -46,56 +47,6 @@ class SitePlan:
     # Site-wide values the engine needs (title, footer contact, a build date taken from the
     # content so that rebuilds are byte-identical whatever the clock says).
     site: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Usage:
-    """Who uses a library item: programs, plan sessions, and dated meetings."""
-
-    programs: dict[str, Link] = field(default_factory=dict)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-    audiences: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
-    errors: list[ContentError] = []
-    result: dict[tuple[str, str], CohortSchedule] = {}
-    for key, cohort in library.cohorts.items():
-        doc = library.source("cohort", "/".join(key))
-        plan = library.programs[key[0]].meeting_plan
-        found, problems = schedule_cohort(cohort, plan, doc.error)
-        errors += problems
-        if found:
-            result[key] = found
-    if errors:
-        raise HandbookError(errors)
-    return result
-
-
-def _usage(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
-           ) -> dict[tuple[str, str], _Usage]:
-    """Backlinks for every topic, challenge and module: computed once, read by many pages."""
-    usage: dict[tuple[str, str], _Usage] = defaultdict(_Usage)
-    for pid, program in sorted(library.programs.items()):
-        program_link = Link(program.title, f"{program_dir(pid)}/index.md")
-        cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
-        for audience in AUDIENCES:
-            for mid in getattr(program.curricula, audience):
-                use = usage[("module", mid)]
-                use.programs[pid] = program_link
-                use.audiences[pid].append(audience)
-        for chid in program.challenges:
-            usage[("challenge", chid)].programs[pid] = program_link
-        for index, session in enumerate(program.meeting_plan):
-            meetings = [meeting_link(pid, cid, cohort, schedules[(pid, cid)].meetings[index])
-                        for cid, cohort in cohorts]
-            entry = {"program": program.title, "number": index + 1, "session": session.title,
-                     "meetings": meetings}
-            for kind, ids in (("topic", session.topics), ("challenge", session.challenges)):
-                for ident in ids:
-                    usage[(kind, ident)].programs[pid] = program_link
-                    usage[(kind, ident)].sessions.append(entry)
-    return usage
 
 
 def _program_pages(library: Library, pid: str, program: Program,
@@ -140,20 +91,30 @@ def _program_pages(library: Library, pid: str, program: Program,
     return pages
 
 
-def _library_pages(library: Library, usage: dict[tuple[str, str], _Usage]) -> list[PageSpec]:
+def _backlinks(library: Library, use: Usage) -> dict[str, Any]:
+    """The resolved backlinks of one item as the links and rows its page shows."""
+    programs = library.programs
+    sessions = [{"program": programs[s.program].title, "number": s.index + 1,
+                 "session": programs[s.program].meeting_plan[s.index].title,
+                 "meetings": [meeting_link(s.program, cid, library.cohorts[(s.program, cid)], m)
+                              for cid, m in s.meetings]} for s in use.sessions]
+    return {"programs": [Link(programs[p].title, f"{program_dir(p)}/index.md")
+                         for p in use.programs],
+            "sessions": sessions,
+            "audiences": {programs[p].title: a for p, a in use.audiences.items()}}
+
+
+def _library_pages(library: Library, usage: dict[Key, Usage]) -> list[PageSpec]:
     pages = []
     kinds = (("topic", library.topics, topic_path, "topic.md.j2"),
              ("challenge", library.challenges, playbook_path, "challenge.md.j2"),
              ("module", library.modules, module_path, "module.md.j2"))
     for kind, items, path_of, template in kinds:
         for ident, item in sorted(items.items()):
-            use = usage.get((kind, ident), _Usage())
+            use = usage.get((kind, ident), Usage())
             source = library.source(kind, ident).file
             pages.append(PageSpec(path_of(ident), template, item.title, {
-                "item": item, "programs": list(use.programs.values()),
-                "sessions": use.sessions,
-                "audiences": {use.programs[p].title: a for p, a in use.audiences.items()},
-            }, source))
+                "item": item, **_backlinks(library, use)}, source))
     return pages
 
 
@@ -216,17 +177,16 @@ def _nav(library: Library) -> list[NavItem]:
     ]
 
 
-def plan_site(library: Library, revisions: Revisions | None = None) -> SitePlan:
-    """Every page, file and nav entry of the site, computed in memory; calendar events at the
-    revision the ledger gives them (none: as a first build publishes them)."""
-    schedules = _schedules(library)
-    usage = _usage(library, schedules)
+def plan_site(resolved: Resolved) -> SitePlan:
+    """Every page, file and nav entry of the site, computed in memory from the resolved
+    library; calendar events at the revision the ledger gives them."""
+    library, schedules, revisions = resolved.library, resolved.schedules, resolved.revisions
     pages = _index_pages(library)
     for pid, program in sorted(library.programs.items()):
         pages += _program_pages(library, pid, program, schedules)
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
-    pages += _library_pages(library, usage)
+    pages += _library_pages(library, resolved.usage)
     calendars = calendar_files(library, schedules, revisions)
     check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),

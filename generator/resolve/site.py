@@ -1,0 +1,47 @@
+"""The resolve stage's entry point: everything decided between validation and planning.
+
+`resolve` schedules every cohort and finds who uses each library item, once; the plan reads
+the frozen result and recomputes none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ContentError, HandbookError
+from ..validate.library import Library
+from .backlinks import Key, Usage, usage
+from .revisions import Revisions
+from .schedule import CohortSchedule, schedule_cohort
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The validated library with what follows from it: the input of the plan."""
+
+    library: Library
+    schedules: dict[tuple[str, str], CohortSchedule]  # by (program id, cohort id)
+    usage: dict[Key, Usage]  # backlinks by (kind, id)
+    revisions: Revisions | None = None  # the calendar ledger; none: a first build
+
+
+def schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
+    """Every cohort's dated meetings; all scheduling mistakes reported at once."""
+    errors: list[ContentError] = []
+    result: dict[tuple[str, str], CohortSchedule] = {}
+    for key, cohort in library.cohorts.items():
+        doc = library.source("cohort", "/".join(key))
+        plan = library.programs[key[0]].meeting_plan
+        found, problems = schedule_cohort(cohort, plan, doc.error)
+        errors += problems
+        if found:
+            result[key] = found
+    if errors:
+        raise HandbookError(errors)
+    return result
+
+
+def resolve(library: Library, revisions: Revisions | None = None) -> Resolved:
+    """Schedules and backlinks of the library, for the plan."""
+    found = schedules(library)
+    return Resolved(library, found, usage(library, found), revisions)
