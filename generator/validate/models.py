@@ -145,8 +145,8 @@ class Model(BaseModel):
 
 class Person(Model):
     name: Text = Field(description="Full name as participants know the person.")
-    email: Email | None = Field(None, description="Work email address.")
-    phone: Text | None = Field(None, description="Phone number or extension.")
+    email: Email | None = Field(None, description="Work email address (optional).")
+    phone: Text | None = Field(None, description="Phone number or extension (optional).")
 
 
 class TimedItem(Model):
@@ -167,7 +167,10 @@ class Kpi(Model):
 class Objective(Model):
     title: Text = Field(description="The objective in a few words.")
     description: Prose = Field(description="Why it matters to the business (Markdown).")
-    kpis: list[Kpi] = Field(min_length=1, description="Measurable indicators for it.")
+    kpis: list[Kpi] = Field(
+        min_length=1,
+        description="Measurable indicators for it; survey questions feed them through `kpi`.",
+    )
 
 
 class ComparisonRow(Model):
@@ -180,7 +183,7 @@ class Comparison(Model):
     title: Text = Field(description="Heading of the comparison table.")
     other_label: Text = Field(description="Column heading for the other approach.")
     this_label: Text = Field(description="Column heading for this program.")
-    rows: list[ComparisonRow] = Field(min_length=1, description="One row per aspect.")
+    rows: list[ComparisonRow] = Field(min_length=1, description="One row per aspect compared.")
 
 
 class Role(Model):
@@ -192,16 +195,18 @@ class Role(Model):
 
 
 class Enrolment(Model):
-    mode: Literal["open", "invite-only"] = Field(description="Open registration or invite-only.")
-    description: Prose = Field(description="How people join (Markdown).")
+    mode: Literal["open", "invite-only"] = Field(
+        description="open (anyone may sign up) or invite-only."
+    )
+    description: Prose = Field(description="How people join and by when (Markdown).")
     channels: TextList = Field(description="Where the program is promoted.")
     selection_criteria: TextList = Field(description="How participants are chosen.")
 
 
 class Matching(Model):
-    description: Prose = Field(description="How pairs are formed (Markdown).")
+    description: Prose = Field(description="How the coordinator forms pairs (Markdown).")
     criteria: TextList = Field(description="What pairs are matched on.")
-    trial_period: Text = Field(description="How long the trial lasts and what happens after.")
+    trial_period: Text = Field(description="How long the trial lasts and what happens after it.")
     rematching: Text = Field(description="How a pair that does not work is re-matched.")
 
 
@@ -213,25 +218,33 @@ class LaunchStep(Model):
 class SurveyQuestion(Model):
     question: Text = Field(description="The question as participants read it.")
     answer: Literal["scale", "yes-no", "number", "text"] = Field(
-        "scale", description="Answer form: 1-5 scale, yes/no, a number or free text."
+        "scale", description="Answer form: scale (1-5), yes-no, number or text."
     )
-    kpi: Slug | None = Field(None, description="Id of the program KPI this answer feeds.")
+    kpi: Slug | None = Field(
+        None, description="Id of the program KPI this answer feeds (optional)."
+    )
 
 
 class Survey(Model):
     id: Slug = Field(description="Survey id.")
     title: Text = Field(description="Survey name, e.g. 'Mid-point survey'.")
-    after_session: Slug = Field(description="Meeting-plan session after which it is sent.")
+    after_session: Slug = Field(description="The meeting-plan session after which it is sent.")
     audience: list[Literal["mentor", "mentee", "coordinator", "sponsor"]] = Field(
-        min_length=1, description="Who answers it."
+        min_length=1, description="Who answers it: mentor, mentee, coordinator or sponsor."
     )
-    questions: list[SurveyQuestion] = Field(min_length=1, description="The questions.")
+    questions: list[SurveyQuestion] = Field(min_length=1, description="The questions, in order.")
 
 
 class Curricula(Model):
-    mentor: list[Slug] = Field(default_factory=list, description="Training module ids.")
-    mentee: list[Slug] = Field(default_factory=list, description="Training module ids.")
-    coordinator: list[Slug] = Field(default_factory=list, description="Training module ids.")
+    mentor: list[Slug] = Field(
+        default_factory=list, description="Training module ids every mentor completes."
+    )
+    mentee: list[Slug] = Field(
+        default_factory=list, description="Training module ids every mentee completes."
+    )
+    coordinator: list[Slug] = Field(
+        default_factory=list, description="Training module ids for coordinators."
+    )
 
 
 class Session(Model):
@@ -241,11 +254,13 @@ class Session(Model):
     title: Text = Field(description="Session title.")
     objective: Text = Field(description="What the pair should have achieved by the end.")
     minutes: Minutes = Field(description="Meeting length; the agenda must add up to it.")
-    topics: list[Slug] = Field(default_factory=list, description="Topic guide ids discussed.")
+    topics: list[Slug] = Field(
+        default_factory=list, description="Topic guide ids (content/topics/) discussed."
+    )
     challenges: list[Slug] = Field(
         default_factory=list, description="Challenge playbook ids worth reading beforehand."
     )
-    agenda: list[TimedItem] = Field(min_length=1, description="Timed agenda items.")
+    agenda: list[TimedItem] = Field(min_length=1, description="Timed agenda items, in order.")
     prompts: list[Text] = Field(
         default_factory=list, description="Discussion prompts beyond those of the topics."
     )
@@ -263,25 +278,45 @@ class Session(Model):
 
 
 class Program(Model):
-    title: Text = Field(description="Program name.")
+    title: Text = Field(description="Program name, shown in navigation and page titles.")
     summary: Text = Field(description="One sentence shown in lists.")
-    purpose: Prose = Field(description="Why the program exists (Markdown).")
-    comparison: Comparison | None = Field(None, description="Optional comparison table.")
-    objectives: list[Objective] = Field(min_length=1, description="Objectives with KPIs.")
-    duration: Text = Field(description="How long a cohort runs, e.g. 'Six months'.")
-    cadence: Text = Field(description="How often pairs meet, in words.")
+    purpose: Prose = Field(
+        description="Why the program exists: the problem it solves and for whom (Markdown)."
+    )
+    comparison: Comparison | None = Field(
+        None, description="Optional: a table comparing this program with another approach."
+    )
+    objectives: list[Objective] = Field(
+        min_length=1, description="What the business gains; each objective has measurable KPIs."
+    )
+    duration: Text = Field(description="How long a cohort runs, in words, e.g. 'Six months'.")
+    cadence: Text = Field(
+        description="How often pairs meet, in words (the dates come from each cohort)."
+    )
     format: Text = Field(description="In person, virtual or hybrid, in words.")
-    roles: list[Role] = Field(min_length=1, description="Roles with responsibilities.")
+    roles: list[Role] = Field(
+        min_length=1,
+        description="Who takes part; mentor, mentee and coordinator are the usual role ids.",
+    )
     enrolment: Enrolment = Field(description="How people join.")
     matching: Matching = Field(description="How pairs are formed.")
-    launch_steps: list[LaunchStep] = Field(min_length=1, description="Launch checklist.")
-    evaluation: list[Survey] = Field(min_length=1, description="Surveys and when they run.")
-    recognition: TextList = Field(description="How participants are recognised.")
-    curricula: Curricula = Field(description="Training modules per audience.")
-    challenges: list[Slug] = Field(
-        default_factory=list, description="Challenge playbook ids relevant to the program."
+    launch_steps: list[LaunchStep] = Field(
+        min_length=1, description="The coordinator's checklist before a cohort starts."
     )
-    meeting_plan: list[Session] = Field(min_length=1, description="Sessions in order.")
+    evaluation: list[Survey] = Field(min_length=1, description="Surveys and when they are sent.")
+    recognition: TextList = Field(description="How participants are thanked and recognised.")
+    curricula: Curricula = Field(
+        description="Training module ids (files in content/training/) per audience."
+    )
+    challenges: list[Slug] = Field(
+        default_factory=list,
+        description="Challenge playbook ids (files in content/challenges/) relevant to the "
+        "whole program.",
+    )
+    meeting_plan: list[Session] = Field(
+        min_length=1,
+        description="Sessions in order: every cohort runs them; the dates come from the cohort.",
+    )
 
 
 # --- cohort --------------------------------------------------------------------------------
@@ -290,9 +325,9 @@ class Program(Model):
 class Pair(Model):
     mentor: Text = Field(description="Mentor's name.")
     mentee: Text = Field(description="Mentee's name.")
-    department: Text | None = Field(None, description="Department(s) of the pair.")
-    mentor_email: Email | None = Field(None, description="Mentor's work email.")
-    mentee_email: Email | None = Field(None, description="Mentee's work email.")
+    department: Text | None = Field(None, description="Department(s) of the pair (optional).")
+    mentor_email: Email | None = Field(None, description="Mentor's work email (optional).")
+    mentee_email: Email | None = Field(None, description="Mentee's work email (optional).")
 
 
 class Blackout(Model):
@@ -311,33 +346,51 @@ class HolidayCalendar(Model):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
         description="ISO country code, e.g. GB, DE, US."
     )
-    subdivision: Text | None = Field(None, description="Region code, e.g. ENG, BY, CA.")
+    subdivision: Text | None = Field(
+        None, description="Region code (optional), e.g. ENG, BY, CA."
+    )
 
 
 class Schedule(Model):
-    start: Day = Field(description="The first meeting is the first date on or after this.")
+    start: Day = Field(
+        description="The first meeting is the first matching day on or after this date."
+    )
     cadence: Annotated[str, AfterValidator(_is_cadence)] = Field(
         description="'weekly', 'every 2 weeks' (any N) or 'monthly'."
     )
-    weekday: Weekday | None = Field(None, description="Meeting weekday, e.g. tuesday.")
+    weekday: Weekday | None = Field(
+        None,
+        description="Meeting weekday, e.g. tuesday (weekly and every N weeks; monthly with "
+        "week).",
+    )
     week: Literal["first", "second", "third", "fourth", "last"] | None = Field(
-        None, description="Monthly only: which weekday of the month, e.g. 'second'."
+        None, description="Monthly only: which weekday of the month (first, second, third, "
+        "fourth or last), with weekday."
     )
     day_of_month: int | None = Field(
-        None, ge=1, le=28, description="Monthly only: day of the month (1-28)."
+        None, ge=1, le=28,
+        description="Monthly only: a day of the month (1-28), instead of weekday and week."
     )
-    time: dt.time = Field(description="Local start time, e.g. '16:00'.")
+    time: dt.time = Field(description="Local start time, in quotes, e.g. '16:00'.")
     time_zone: Annotated[str, AfterValidator(_is_zone)] = Field(
-        description="IANA time zone, e.g. Europe/London."
+        description="IANA time zone, e.g. Europe/London; meetings keep their wall-clock "
+        "time across daylight saving changes."
     )
-    holidays: HolidayCalendar | None = Field(None, description="Public holidays to avoid.")
-    blackouts: list[Blackout] = Field(default_factory=list, description="Dates to avoid.")
+    holidays: HolidayCalendar | None = Field(
+        None, description="Public holidays to avoid (optional)."
+    )
+    blackouts: list[Blackout] = Field(
+        default_factory=list,
+        description="Dates to avoid, each with a reason shown on moved meetings.",
+    )
     when_blocked: Literal["next-working-day", "skip"] = Field(
         "next-working-day",
         description="A meeting on a holiday or blackout moves to the next working day, "
         "or is skipped and the cohort runs one slot longer.",
     )
-    end_by: Day | None = Field(None, description="Optional: the last meeting must be by then.")
+    end_by: Day | None = Field(
+        None, description="Optional: `handbook check` fails if the last meeting falls after it."
+    )
 
     @model_validator(mode="after")
     def _rule_complete(self) -> Schedule:
@@ -359,12 +412,20 @@ class Schedule(Model):
 
 class Cohort(Model):
     title: Text = Field(description="Cohort name, e.g. 'Spring 2027'.")
-    summary: Prose | None = Field(None, description="A short introduction (Markdown).")
+    summary: Prose | None = Field(
+        None, description="Optional: a short introduction on the cohort page (Markdown)."
+    )
     coordinator: Person = Field(description="Who runs this cohort day to day.")
-    format: Literal["in-person", "virtual", "hybrid"] = Field(description="Meeting format.")
+    format: Literal["in-person", "virtual", "hybrid"] = Field(
+        description="Meeting format: in-person (needs place), virtual (needs video_link) or "
+        "hybrid (needs both)."
+    )
     place: Text | None = Field(None, description="Where in-person meetings happen.")
     video_link: Url | None = Field(None, description="Video-call link for virtual meetings.")
-    schedule: Schedule = Field(description="When the cohort meets.")
+    schedule: Schedule = Field(
+        description="When the cohort meets: meeting dates are never typed, they follow from "
+        "start and the cadence."
+    )
     pairs: list[Pair] = Field(default_factory=list, description="Mentor-mentee pairs.")
 
     @model_validator(mode="after")
