@@ -2,46 +2,43 @@
 
 Every model forbids unknown keys (a misspelt key must be an error, not silently ignored) and is
 frozen, so later stages cannot change what validation accepted. Every field carries a
-description: it feeds the JSON Schema that editors use to complete and check YAML.
+description: it feeds the JSON Schema that editors use to complete and check YAML, and the
+comments of the `handbook new` scaffolds. The building blocks are in fields.py, a cohort's
+schedule in schedule_model.py; every model is importable from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import functools
-import re
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from .fields import FIRST_YEAR as FIRST_YEAR  # re-exported: the stages import them from here
+from .fields import LAST_YEAR as LAST_YEAR
+from .fields import MAX_ID_LENGTH as MAX_ID_LENGTH
+from .fields import SLUG_PATTERN as SLUG_PATTERN
+from .fields import (
+    Audience,
+    Email,
+    HintedError,
+    Minutes,
+    Model,
+    Person,
+    SiteUrl,
+    Slug,
+    Text,
+    TextList,
+    TimedItem,
+    Url,
 )
-
-from ..errors import quote
 from .prose import markdown_problems
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# Ids name files and folders (a cohort's `<id>.ics`, its writer's `.<id>.ics.<pid>.tmp`); 80
-# keeps every generated name far below the 255 bytes a file system allows.
-MAX_ID_LENGTH = 80
+from .schedule_model import Blackout as Blackout
+from .schedule_model import HolidayCalendar as HolidayCalendar
+from .schedule_model import Schedule
 
 
 class MarkdownText(str):
     """A prose field whose Markdown is rendered (after raw HTML is neutralised)."""
-
-
-class HintedError(ValueError):
-    """A validation message with a hint; validate.py prints the hint under the message."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def _safe_markdown(value: str) -> MarkdownText:
@@ -55,104 +52,7 @@ def _safe_markdown(value: str) -> MarkdownText:
     return MarkdownText(value)
 
 
-def _single_line(value: str) -> str:
-    return " ".join(value.split())
-
-
-def _is_url(value: str) -> str:
-    if not re.match(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+)$", value):
-        raise ValueError("must be an http(s):// address or a mailto: link")
-    return value
-
-
-def _is_site_url(value: str) -> str:
-    # Calendar events append a page's path to it: a query or fragment would end up in the
-    # middle of every address (https://example.com/a?c=1/programs/...).
-    if not re.match(r"^https?://[^\s<>\"?#/]+(?:/[^\s<>\"?#]*)?$", value, re.I):
-        raise HintedError("must be the web address the site is published at, starting with "
-                          "http:// or https://, with no '?' or '#' part",
-                          "write the address readers open the home page at, e.g. "
-                          "https://intranet.example.com/handbook/")
-    return value
-
-
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _is_zone(value: str) -> str:
-    if value not in _zones():  # never hand a user string to the file system (ZoneInfo would)
-        close = difflib.get_close_matches(value, sorted(_zones()), n=1)
-        tip = f"; did you mean {close[0]!r}?" if close else "; use a name such as Europe/London"
-        raise ValueError(f"unknown time zone {quote(value)}{tip}")
-    return value
-
-
-# Every date the build uses must fit the build's own clocks: the newest cohort start becomes
-# SOURCE_DATE_EPOCH, which gzip (sitemap.xml.gz) stores in 32 bits, good until 2106.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-
-def _plausible(value: dt.date) -> dt.date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_YEAR} to "
-                         f"{LAST_YEAR}; check the year")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_plausible)]
-
-
-def _is_cadence(value: str) -> str:
-    normal = " ".join(value.lower().split())
-    if not re.match(r"^(weekly|every [1-9][0-9]? weeks?|monthly)$", normal):
-        raise ValueError(
-            f"unknown cadence {quote(value)}; use 'weekly', 'every 2 weeks' (any number) "
-            "or 'monthly'"
-        )
-    return normal
-
-
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH),
-    Field(description="An id: lowercase letters, digits and single hyphens, e.g. `digital-tools`."),
-]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),
-                 AfterValidator(_single_line)]
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_url)]
-SiteUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_site_url)]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"),
-]
-Minutes = Annotated[int, Field(ge=1, le=600)]
-Audience = Literal["mentor", "mentee", "coordinator"]
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-TextList = Annotated[list[Text], Field(min_length=1)]
-
-
-class Model(BaseModel):
-    """Base for every content model: unknown keys are errors; values never change later."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# --- shared pieces -----------------------------------------------------------------------
-
-
-class Person(Model):
-    name: Text = Field(description="Full name as participants know the person.")
-    email: Email | None = Field(None, description="Work email address (optional).")
-    phone: Text | None = Field(None, description="Phone number or extension (optional).")
-
-
-class TimedItem(Model):
-    minutes: Minutes = Field(description="How long this item takes, in minutes.")
-    item: Text = Field(description="What happens in this slot.")
-
 
 # --- program -------------------------------------------------------------------------------
 
@@ -328,86 +228,6 @@ class Pair(Model):
     department: Text | None = Field(None, description="Department(s) of the pair (optional).")
     mentor_email: Email | None = Field(None, description="Mentor's work email (optional).")
     mentee_email: Email | None = Field(None, description="Mentee's work email (optional).")
-
-
-class Blackout(Model):
-    start: Day = Field(description="First blocked day, e.g. 2027-07-19.")
-    end: Day | None = Field(None, description="Last blocked day; omit for a single day.")
-    reason: Text = Field(description="Why, shown on moved meetings, e.g. 'Summer break'.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Blackout:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
-
-class HolidayCalendar(Model):
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
-        description="ISO country code, e.g. GB, DE, US."
-    )
-    subdivision: Text | None = Field(
-        None, description="Region code (optional), e.g. ENG, BY, CA."
-    )
-
-
-class Schedule(Model):
-    start: Day = Field(
-        description="The first meeting is the first matching day on or after this date."
-    )
-    cadence: Annotated[str, AfterValidator(_is_cadence)] = Field(
-        description="'weekly', 'every 2 weeks' (any N) or 'monthly'."
-    )
-    weekday: Weekday | None = Field(
-        None,
-        description="Meeting weekday, e.g. tuesday (weekly and every N weeks; monthly with "
-        "week).",
-    )
-    week: Literal["first", "second", "third", "fourth", "last"] | None = Field(
-        None, description="Monthly only: which weekday of the month (first, second, third, "
-        "fourth or last), with weekday."
-    )
-    day_of_month: int | None = Field(
-        None, ge=1, le=28,
-        description="Monthly only: a day of the month (1-28), instead of weekday and week."
-    )
-    time: dt.time = Field(description="Local start time, in quotes, e.g. '16:00'.")
-    time_zone: Annotated[str, AfterValidator(_is_zone)] = Field(
-        description="IANA time zone, e.g. Europe/London; meetings keep their wall-clock "
-        "time across daylight saving changes."
-    )
-    holidays: HolidayCalendar | None = Field(
-        None, description="Public holidays to avoid (optional)."
-    )
-    blackouts: list[Blackout] = Field(
-        default_factory=list,
-        description="Dates to avoid, each with a reason shown on moved meetings.",
-    )
-    when_blocked: Literal["next-working-day", "skip"] = Field(
-        "next-working-day",
-        description="A meeting on a holiday or blackout moves to the next working day, "
-        "or is skipped and the cohort runs one slot longer.",
-    )
-    end_by: Day | None = Field(
-        None, description="Optional: `handbook check` fails if the last meeting falls after it."
-    )
-
-    @model_validator(mode="after")
-    def _rule_complete(self) -> Schedule:
-        if self.cadence == "monthly":
-            if self.day_of_month is None and (self.weekday is None or self.week is None):
-                raise ValueError(
-                    "a monthly cadence needs either day_of_month, or weekday and week "
-                    "(e.g. week: second, weekday: tuesday)"
-                )
-            if self.day_of_month is not None and (self.weekday or self.week):
-                raise ValueError("give day_of_month, or weekday and week, not both")
-        else:
-            if self.weekday is None:
-                raise ValueError(f"cadence {self.cadence!r} needs a weekday, e.g. tuesday")
-            if self.week is not None or self.day_of_month is not None:
-                raise ValueError("week and day_of_month apply only to a monthly cadence")
-        return self
 
 
 class Cohort(Model):
