@@ -14,9 +14,10 @@ from typing import Any
 from . import resources
 from .errors import relative
 from .load.loader import load_content
+from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .render.pages import render_site
-from .resolve.revisions import read_revisions, record
+from .resolve.revisions import read_revisions
 from .resolve.site import resolve
 from .validate.library import validate
 from .write.engine_config import (
@@ -27,6 +28,7 @@ from .write.engine_config import (
     theme_files,
 )
 from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.ledger import record
 from .write.privacy import check_public
 
 
@@ -103,7 +105,7 @@ def prepare(project: Project) -> Result:
     lap("load")
     library = validate(documents)
     lap("validate")
-    resolved = resolve(library, revisions)
+    resolved = resolve(library, agenda_urls(library.site), revisions)
     lap("resolve")
     plan = plan_site(resolved)
     lap("plan")

@@ -14,11 +14,12 @@ from typing import Any
 
 from ..errors import ContentError, HandbookError, format_loc, quote
 from ..resolve.backlinks import Key, Usage
+from ..resolve.events import CalendarFile
 from ..resolve.schedule import CohortSchedule
 from ..resolve.site import Resolved
 from ..validate.library import Library
 from ..validate.models import Program
-from .calendars import CalendarFile, calendar_files
+from .calendars import calendar_files
 from .cohort import cohort_pages, meeting_link
 from .views import (
     AUDIENCES,
@@ -180,14 +181,14 @@ def _nav(library: Library) -> list[NavItem]:
 def plan_site(resolved: Resolved) -> SitePlan:
     """Every page, file and nav entry of the site, computed in memory from the resolved
     library; calendar events at the revision the ledger gives them."""
-    library, schedules, revisions = resolved.library, resolved.schedules, resolved.revisions
+    library, schedules = resolved.library, resolved.schedules
     pages = _index_pages(library)
     for pid, program in sorted(library.programs.items()):
         pages += _program_pages(library, pid, program, schedules)
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)])
     pages += _library_pages(library, resolved.usage)
-    calendars = calendar_files(library, schedules, revisions)
+    calendars = calendar_files(resolved.calendars, schedules)
     check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}

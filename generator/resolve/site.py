@@ -1,7 +1,8 @@
 """The resolve stage's entry point: everything decided between validation and planning.
 
-`resolve` schedules every cohort and finds who uses each library item, once; the plan reads
-the frozen result and recomputes none of it.
+`resolve` schedules every cohort, finds who uses each library item and decides what each
+cohort's calendar holds (events at the revision the ledger gives them), once; the plan reads the
+frozen result and recomputes none of it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from ..errors import ContentError, HandbookError
 from ..validate.library import Library
 from .backlinks import Key, Usage, usage
+from .calendars import AgendaUrl, cohort_calendars
+from .events import CalendarFile
 from .revisions import Revisions
 from .schedule import CohortSchedule, schedule_cohort
 
@@ -22,7 +25,8 @@ class Resolved:
     library: Library
     schedules: dict[tuple[str, str], CohortSchedule]  # by (program id, cohort id)
     usage: dict[Key, Usage]  # backlinks by (kind, id)
-    revisions: Revisions | None = None  # the calendar ledger; none: a first build
+    # Each cohort's events in meeting order, as published: by (program id, cohort id).
+    calendars: dict[tuple[str, str], CalendarFile]
 
 
 def schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
@@ -41,7 +45,11 @@ def schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
     return result
 
 
-def resolve(library: Library, revisions: Revisions | None = None) -> Resolved:
-    """Schedules and backlinks of the library, for the plan."""
+def resolve(library: Library, agenda_url: AgendaUrl, revisions: Revisions | None = None
+            ) -> Resolved:
+    """Schedules, backlinks and calendar contents of the library, for the plan. `agenda_url`
+    is the plan's (`plan.calendars.agenda_urls`): an event links to its meeting's page. No
+    ledger (`revisions`): events as a first build publishes them."""
     found = schedules(library)
-    return Resolved(library, found, usage(library, found), revisions)
+    return Resolved(library, found, usage(library, found),
+                    cohort_calendars(library, found, agenda_url, revisions))
