@@ -15,18 +15,6 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..validate.models import TimedItem
-from .labels import AUDIENCE_IDS as AUDIENCES  # noqa: F401  (until plan/site.py moves over)
-from .paths import (  # noqa: F401  (until plan/site.py moves over to paths.py)
-    address,
-    cohort_calendar_path,
-    cohort_dir,
-    meeting_calendar_path,
-    meeting_path,
-    module_path,
-    playbook_path,
-    program_dir,
-    topic_path,
-)
 
 
 class View:
