@@ -75,6 +75,7 @@ def fold(line: str) -> str:
             start += len(piece)
         pieces.append(line[start:])
         return "\r\n ".join(pieces)
+    current: list[str]
     pieces, current, size = [], [], 0
     for char in line:
         width = len(char.encode("utf-8"))
@@ -124,7 +125,7 @@ def _head(name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    head = calendar.to_ical()
+    head: bytes = calendar.to_ical()
     assert head.endswith(_END)
     return head[: -len(_END)]
 
@@ -133,7 +134,8 @@ def _head(name: str) -> bytes:
 def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> bytes:
     """Computing a VTIMEZONE walks every UTC offset in the range: do it once per zone and
     range, not once per file."""
-    return Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
+    ical: bytes = Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
+    return ical
 
 
 def serialize_calendars(files: Iterable[tuple[str, CalendarFile]]) -> dict[str, bytes]:

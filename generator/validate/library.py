@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import ContentError, HandbookError, did_you_mean, quote
 from ..load.loader import Path_, RawDocument
@@ -104,7 +105,7 @@ def _date_hint(value: Any) -> str:
     return "write dates as YYYY-MM-DD, e.g. 2027-03-04"
 
 
-def _hint_for(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+def _hint_for(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     """A reader-friendly message and hint for one pydantic error."""
     kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
     message = error["msg"]

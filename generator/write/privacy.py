@@ -199,7 +199,7 @@ def scan_fields(library: Library, people: People) -> list[ContentError]:
 def scan_outputs(people: People, outputs: dict[str, bytes], docs: str,
                  sources: dict[str, str] | None = None) -> list[ContentError]:
     """Each generated file that shows a name: the backstop behind the field scan."""
-    errors = []
+    errors: list[ContentError] = []
     for path, content in sorted(outputs.items()):
         text = content.decode("utf-8", "replace")
         if path.endswith(".ics"):
