@@ -52,8 +52,8 @@ def units(pages: list[Any]) -> dict[str, str]:
     found = {}
     for file in pages:
         index = indexes.get(file.src_uri.rpartition("/")[0])
-        out = file.inclusion.is_not_in_nav() and index is not None
-        found[file.src_uri] = index if out else file.src_uri
+        out = index is not None and file.inclusion.is_not_in_nav()
+        found[file.src_uri] = index if index is not None and out else file.src_uri
     return found
 
 
@@ -148,7 +148,8 @@ class ParallelBuild:
         return markdown if has_body(markdown) and not grouped else ""
 
     def env(self, env: jinja2.Environment, files: Any, config: Any) -> jinja2.Environment:
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
+        loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader({SKIP_TEMPLATE: ""})]
+        env.loader = jinja2.ChoiceLoader(loaders + ([env.loader] if env.loader else []))
         if self.is_worker:  # theme assets, sitemap and 404 page: the main process writes them
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)

@@ -44,8 +44,9 @@ def _view(library: Library, item: Any, use: Usage) -> LibraryView:
 def pages(resolved: Resolved) -> list[PageSpec]:
     library = resolved.library
     found = []
-    for kind, items in ((TOPIC, library.topics), (CHALLENGE, library.challenges),
-                        (MODULE, library.modules)):
+    families: tuple[tuple[Kind, dict[str, Any]], ...] = (
+        (TOPIC, library.topics), (CHALLENGE, library.challenges), (MODULE, library.modules))
+    for kind, items in families:
         for ident, item in sorted(items.items()):
             use = resolved.usage.get((kind.name, ident), Usage())
             found.append(kind.page(_view(library, item, use), item.title,
