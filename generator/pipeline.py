@@ -19,7 +19,7 @@ from .plan.site import SitePlan, plan_site
 from .render.pages import render_site
 from .resolve.revisions import read_revisions
 from .resolve.site import resolve
-from .validate.library import validate
+from .validate.documents import validate
 from .write.engine_config import (
     CONFIG_NAME,
     THEME_FOLDER,

@@ -20,7 +20,7 @@ from handbook.render.calendars import PRODID, component, event_ical, fold, seria
 from handbook.resolve.calendars import meeting_event
 from handbook.resolve.events import MeetingEvent
 from handbook.resolve.site import resolve
-from handbook.validate.library import validate
+from handbook.validate.documents import validate
 from icalendar import Calendar, Timezone
 from icalendar.parser import Contentline
 

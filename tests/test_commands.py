@@ -13,7 +13,7 @@ from conftest import REPO, make_project, run_cli
 from handbook.authoring import scaffold
 from handbook.authoring.schema import render_schemas
 from handbook.load.loader import discover, parse_yaml
-from handbook.validate.library import MODEL_OF
+from handbook.validate.documents import MODEL_OF
 from handbook.validate.models import Cohort, Program
 from openpyxl import Workbook
 from pydantic import BaseModel

@@ -20,7 +20,7 @@ from handbook.plan.views import PageSpec
 from handbook.render.embed import BodyReuse, drop_markers, rebase
 from handbook.render.pages import _render_part
 from handbook.resolve.site import resolve
-from handbook.validate.library import validate
+from handbook.validate.documents import validate
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 
