@@ -43,6 +43,7 @@ from ..views import (
 )
 
 if TYPE_CHECKING:
+    from ...resolve.privacy import Edition
     from ...resolve.schedule import CohortSchedule, ScheduledMeeting
     from ...resolve.site import Resolved
     from ...validate.library import Library
@@ -107,8 +108,8 @@ class CohortView(View):
     cohort: Cohort
     program_link: Link
     cohort_link: Link
-    public: bool
-    contact: Person  # the cohort's coordinator, or in a public edition the program office
+    edition: Edition  # how to introduce the contact, and whether pairs are left out
+    contact: Person  # the cohort's coordinator (a public edition's library: the program office)
     rows: list[CohortRow]
     skipped: list[Skipped]
     first: str
@@ -140,6 +141,7 @@ class PackView(CohortView):
     kpis: list[Any]
     kpi_names: dict[str, str]
     session_titles: dict[str, str]
+    all_audiences: tuple[Audience, ...] = AUDIENCES  # the playbooks' actions, per audience
 
 
 COHORT = Kind("cohort", "cohort.md.j2", CohortView, cohort_path)
@@ -178,25 +180,22 @@ def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
             challenges=[Link(library.challenges[c].title, playbook_path(c))
                         for c in session.challenges],
             calendar=meeting_calendar_path(pid, cid, meeting.number, session.id),
-            previous=previous and meeting_link(pid, cid, cohort, previous),
-            next=following and meeting_link(pid, cid, cohort, following),
+            previous=meeting_link(pid, cid, cohort, previous) if previous else None,
+            next=meeting_link(pid, cid, cohort, following) if following else None,
         ))
     return agendas
 
 
 def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
-           schedule: CohortSchedule) -> CohortView:
+           schedule: CohortSchedule, edition: Edition) -> CohortView:
     program = library.programs[pid]
     meetings = schedule.meetings
-    public = library.site.privacy == "public"
-    contact = library.site.contact if public else cohort.coordinator
     return CohortView(
         program=program, cohort=cohort,
         program_link=Link(program.title, program_path(pid)),
         cohort_link=Link(cohort.title, cohort_path(pid, cid)),
-        public=public,
-        # A public edition names the program office, not the people running the cohort.
-        contact=contact,
+        edition=edition,
+        contact=cohort.coordinator,  # privacy is applied in resolve (resolve/privacy.py)
         rows=[CohortRow(m.number, format_day(m.start),
                         Link(m.session.title, meeting_path(pid, cid, m.number, m.session.id)),
                         format_time_range(m.start, m.end),
@@ -229,9 +228,9 @@ def _pack(library: Library, pid: str, audience: Audience, facts: CohortView,
 
 
 def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
-                 schedule: CohortSchedule) -> list[PageSpec]:
+                 schedule: CohortSchedule, edition: Edition) -> list[PageSpec]:
     source = library.source("cohort", f"{pid}/{cid}").file
-    facts = _facts(library, pid, cid, cohort, schedule)
+    facts = _facts(library, pid, cid, cohort, schedule, edition)
     agendas = _agendas(library, pid, cid, cohort, schedule)
     shared = vars(facts)
     pages = [
@@ -257,5 +256,6 @@ def pages(resolved: Resolved) -> list[PageSpec]:
     library = resolved.library
     found: list[PageSpec] = []
     for (pid, cid), cohort in sorted(library.cohorts.items()):
-        found += cohort_pages(library, pid, cid, cohort, resolved.schedules[(pid, cid)])
+        found += cohort_pages(library, pid, cid, cohort, resolved.schedules[(pid, cid)],
+                              resolved.edition)
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...resolve.backlinks import Usage
+from ..labels import AUDIENCES, Audience
 from ..paths import module_path, playbook_path, program_path, topic_path
 from ..views import Kind, Link, PageSpec, UsageEntry, View
 from .cohort import meeting_link
@@ -22,6 +23,7 @@ class LibraryView(View):
     programs: list[Link]
     sessions: list[UsageEntry]
     audiences: dict[str, list[str]]  # program title -> audiences whose curriculum has it
+    all_audiences: tuple[Audience, ...] = AUDIENCES  # a playbook's actions, one per audience
 
 
 TOPIC = Kind("topic", "topic.md.j2", LibraryView, topic_path)
