@@ -23,18 +23,18 @@ from .fields import (
     HintedError,
     Minutes,
     Model,
-    Person,
     SiteUrl,
     Slug,
     Text,
     TextList,
-    TimedItem,
     Url,
 )
+from .fields import Person as Person
+from .fields import TimedItem as TimedItem
 from .prose import markdown_problems
 from .schedule_model import Blackout as Blackout
 from .schedule_model import HolidayCalendar as HolidayCalendar
-from .schedule_model import Schedule
+from .schedule_model import Schedule as Schedule
 
 
 class MarkdownText(str):
