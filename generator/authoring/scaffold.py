@@ -190,6 +190,7 @@ objectives:   # what the business gains; each objective has measurable KPIs
       - id: satisfaction
         name: Average satisfaction with the program
         target: 4 out of 5 or higher
+        goal: {{op: at-least, value: 4, unit: mean, measure: answers}}   # optional, see README
         measured_by: Mid-point and final surveys
 duration: Three months per cohort   # how long a cohort runs, in words
 cadence: Every two weeks   # how often pairs meet, in words (the dates come from each cohort)

@@ -28,6 +28,7 @@ from .models import (
     TopicGuide,
     TrainingModule,
 )
+from .results import CohortResults, check_results
 
 MODEL_OF: dict[str, type[BaseModel]] = {
     "site": Site,
@@ -36,6 +37,7 @@ MODEL_OF: dict[str, type[BaseModel]] = {
     "topic": TopicGuide,
     "challenge": ChallengePlaybook,
     "module": TrainingModule,
+    "results": CohortResults,
 }
 WHAT = {"topic": "topic guides", "challenge": "challenge playbooks", "module": "training modules"}
 
@@ -51,6 +53,7 @@ class Library:
     challenges: dict[str, ChallengePlaybook]
     modules: dict[str, TrainingModule]
     sources: dict[tuple[str, str], RawDocument] = field(repr=False)  # (kind, id) -> file
+    results: dict[tuple[str, str], CohortResults] = field(default_factory=dict)  # by cohort
 
     def source(self, kind: str, ident: str) -> RawDocument:
         return self.sources[(kind, ident)]
@@ -203,8 +206,11 @@ def validate(documents: list[RawDocument]) -> Library:
                  for ident, m in of("cohort").items()},
         topics=of("topic"), challenges=of("challenge"), modules=of("module"),
         sources=sources,
+        results={tuple(ident.split("/", 1)): m  # type: ignore[misc]
+                 for ident, m in of("results").items()},
     )
-    errors = cross_check(library)
+    errors = cross_check(library) + check_results(library.results, library.programs,
+                                                  library.cohorts, library.source)
     if errors:
         raise HandbookError(errors)
     return library
