@@ -14,10 +14,12 @@ from typing import Any
 from . import resources
 from .errors import relative
 from .load.loader import load_content
+from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .render.pages import render_site
-from .resolve.revisions import read_revisions, record
-from .validate.library import validate
+from .resolve.revisions import read_revisions
+from .resolve.site import resolve
+from .validate.documents import validate
 from .write.engine_config import (
     CONFIG_NAME,
     THEME_FOLDER,
@@ -26,6 +28,7 @@ from .write.engine_config import (
     theme_files,
 )
 from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.ledger import record
 from .write.privacy import check_public
 
 
@@ -102,7 +105,9 @@ def prepare(project: Project) -> Result:
     lap("load")
     library = validate(documents)
     lap("validate")
-    plan = plan_site(library, revisions)
+    resolved = resolve(library, agenda_urls(library.site), revisions)
+    lap("resolve")
+    plan = plan_site(resolved)
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
     lap("render")

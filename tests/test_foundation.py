@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, handbook, make_project
+from conftest import FIXTURES, handbook, make_project, run_cli
 
 AGENDA_ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) \| (.+) \|$", re.M)
 
@@ -98,7 +98,7 @@ def test_bad_reference_is_reported_with_file_and_line(tmp_path: Path) -> None:
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
     program = root / "content/programs/pilot/program.yml"
     program.write_text(program.read_text().replace("topics: [tooling]", "topics: [toolng]"))
-    done = handbook("check", cwd=root)
+    done = run_cli("check", cwd=root)
     assert done.returncode == 1
     line = program.read_text().splitlines().index("    topics: [toolng]") + 1
     assert f"content/programs/pilot/program.yml:{line}:" in done.stderr
@@ -109,7 +109,7 @@ def test_bad_reference_is_reported_with_file_and_line(tmp_path: Path) -> None:
 
 def test_check_writes_nothing(tmp_path: Path) -> None:
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
-    done = handbook("check", cwd=root)
+    done = run_cli("check", cwd=root)
     assert done.returncode == 0, done.stderr
     assert "Content is valid: 1 programs, 1 cohorts, 2 meetings" in done.stdout
     assert [p.name for p in (root / "build/docs").iterdir()] == [".gitkeep"]

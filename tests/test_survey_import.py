@@ -11,7 +11,7 @@ from conftest import FIXTURES, make_project
 from handbook.cli import main
 from handbook.load.loader import load_content, parse_yaml
 from handbook.resolve.results import cohort_outcome
-from handbook.validate.library import validate
+from handbook.validate.documents import validate
 from openpyxl import Workbook
 
 RM = "content/programs/reverse-mentoring"

@@ -4,7 +4,7 @@ Why aggregates only: a survey export names every respondent (Microsoft Forms: Na
 Google Forms: Email Address) and its free-text answers can name colleagues. The content folder
 is committed and shared, so only counts per answer and `n` per question go into it; the names,
 emails, timestamps and free text are read, counted and forgotten. Sheet reading is
-import-pairs' (`importer.read_rows`); the results file is edited with ruamel's round trip, so the
+import-pairs' (`spreadsheet.read_rows`); the results file is edited with ruamel's round trip, so the
 coordinator's comments and the other surveys stay as they were.
 """
 
@@ -24,7 +24,10 @@ from ..load.loader import parse_yaml
 from ..validate.models import Program, Survey, SurveyQuestion
 from ..validate.results import question_key
 from ..write.files import atomic_write
-from .importer import _clean, _yaml, cohort_path, read_rows
+from .importer import cohort_path
+from .roundtrip import round_trip_yaml as _yaml
+from .spreadsheet import clean as _clean
+from .spreadsheet import read_rows
 from .survey_sheet import attendance_from_rows, program_of
 
 # Columns Forms adds about the respondent, never about a question (compared as question_key).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -88,7 +88,9 @@ class _Problem(Exception):
     def __init__(self, node: yaml.Node | yaml.Event | yaml.Mark, path: Path_, message: str,
                  hint: str) -> None:
         super().__init__(message)
-        mark = node if isinstance(node, yaml.Mark) else node.start_mark
+        # The loader marks every node and event; the C loader's Mark is another class with
+        # the same line and column.
+        mark = node if isinstance(node, yaml.Mark) else cast(yaml.Mark, node.start_mark)
         self.mark, self.path, self.message, self.hint = _mark(mark), path, message, hint
 
 
@@ -224,7 +226,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str, text: str) -> ContentErr
     if exc.context:
         problem = f"{exc.context}, {problem}"
     opened = _quote_run_on(text, mark) if mark else None
-    if opened:
+    if opened and mark:
         return ContentError(file, f"YAML syntax error: the quote that opens here runs on to "
                             f"line {mark.line + 1}, where the YAML breaks ({exc.problem})",
                             opened.line + 1, opened.column + 1,
@@ -248,7 +250,8 @@ def _quote_run_on(text: str, error: yaml.Mark) -> yaml.Mark | None:
         loader.dispose()
     if (isinstance(last, yaml.ScalarToken) and last.style in ('"', "'")
             and last.start_mark.line < last.end_mark.line == error.line):
-        return last.start_mark
+        opening: yaml.Mark = last.start_mark
+        return opening
     return None
 
 

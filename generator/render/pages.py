@@ -20,11 +20,12 @@ import yaml
 
 from .. import fork
 from ..errors import ContentError, HandbookError, outdated_override_hint, relative
-from ..plan.calendars import CalendarFile, serialize_calendars
 from ..plan.views import Link, PageSpec
+from ..resolve.events import CalendarFile
 from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
 from . import embed
+from .calendars import serialize_calendars
 
 
 class Raw(str):
