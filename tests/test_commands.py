@@ -18,7 +18,7 @@ from handbook.validate.models import Cohort, Program
 from openpyxl import Workbook
 from pydantic import BaseModel
 
-KINDS = ("site", "program", "cohort", "topic", "challenge", "module")
+KINDS = ("site", "program", "cohort", "topic", "challenge", "module", "results")
 SPRING = "content/programs/reverse-mentoring/cohorts/2027-spring-london.yml"
 
 

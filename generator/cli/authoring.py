@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..authoring import doctor, importer, init, scaffold
+from ..authoring import doctor, importer, init, scaffold, survey_import
 from ..authoring.schema import write_schemas
 from ..engine import publish
 from ..errors import HandbookError, relative
@@ -198,3 +198,48 @@ def schema(root: Path, say: Say) -> None:
     names = ", ".join(p.name for p in written)
     say.done(f"Wrote {len(written)} JSON Schemas to {relative(written[0].parent, root)}/: "
              f"{names}.")
+def _numbered(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+              ) -> dict[int, str]:
+    """`--column 2=Satisfaction (1-5)` -> {2: 'Satisfaction (1-5)'}."""
+    named = {}
+    for value in values:
+        number, sep, header = value.partition("=")
+        if not sep or not number.strip().isdigit() or not header.strip():
+            raise click.BadParameter(f"{value!r}: write the question's number, '=' and the "
+                                     "column header, e.g. --column \"2=Satisfaction (1-5)\"")
+        named[int(number)] = header.strip()
+    return named
+
+
+@main.command("import-survey")
+@root_option
+@click.argument("program")
+@click.argument("cohort")
+@click.argument("survey")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--column", "columns", multiple=True, metavar="N=HEADER", callback=_numbered,
+              help="The column of the survey's question N (1 for its first), when its header "
+                   "is worded differently; repeatable.")
+@content_option
+@say_options
+def import_survey_command(root: Path, program: str, cohort: str, survey: str,
+                          spreadsheet: Path, columns: dict[int, str], content: Path | None,
+                          say: Say) -> None:
+    """Store a survey export (.csv or .xlsx from Microsoft or Google Forms) as aggregate
+    results of a cohort; SURVEY `attendance` reads meetings held per pair instead.
+
+    Columns are matched to the survey's questions by their text; answers outside a
+    question's scale are reported by row and skipped. Names, emails and free-text answers
+    are never stored.
+    """
+    try:
+        result = survey_import.import_survey(root, program, cohort, survey, spreadsheet,
+                                             str(spreadsheet), columns,
+                                             content=project_at(root, content).content)
+    except HandbookError as error:
+        fail(error)
+    for problem in result.skipped:
+        click.echo(problem.format(), err=True)
+    say.done(result.summary())
+
+

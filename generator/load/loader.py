@@ -27,7 +27,7 @@ Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line and column
 
 NULLS = {"", "~", "null", "Null", "NULL"}
-KINDS = ("topic", "challenge", "module", "program", "cohort", "site")
+KINDS = ("topic", "challenge", "module", "program", "cohort", "site", "results")
 LIBRARY_DIRS = {"topics": "topic", "challenges": "challenge", "training": "module"}
 YAML_SUFFIXES = (".yml", ".yaml")
 
@@ -313,6 +313,8 @@ def discover(content: Path) -> list[tuple[str, str, Path, str | None]]:
                     found.append(("program", program_dir.name, path, None))
             for path in _yaml_files(program_dir / "cohorts"):
                 found.append(("cohort", path.stem, path, program_dir.name))
+            for path in _yaml_files(program_dir / "results"):  # survey results, attendance
+                found.append(("results", path.stem, path, program_dir.name))
     return found
 
 

@@ -29,6 +29,7 @@ from .models import (
     TopicGuide,
     TrainingModule,
 )
+from .results import CohortResults, check_results
 
 MODEL_OF: dict[str, type[BaseModel]] = {
     "site": Site,
@@ -37,6 +38,7 @@ MODEL_OF: dict[str, type[BaseModel]] = {
     "topic": TopicGuide,
     "challenge": ChallengePlaybook,
     "module": TrainingModule,
+    "results": CohortResults,
 }
 WHAT = {"topic": "topic guides", "challenge": "challenge playbooks", "module": "training modules"}
 
@@ -188,8 +190,11 @@ def validate(documents: list[RawDocument]) -> Library:
                  for ident, m in of("cohort").items()},
         topics=of("topic"), challenges=of("challenge"), modules=of("module"),
         sources=sources,
+        results={tuple(ident.split("/", 1)): m  # type: ignore[misc]
+                 for ident, m in of("results").items()},
     )
-    errors = cross_check(library)
+    errors = cross_check(library) + check_results(library.results, library.programs,
+                                                  library.cohorts, library.source)
     if errors:
         raise HandbookError(errors)
     return library

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..load.loader import RawDocument
 from .models import ChallengePlaybook, Cohort, Program, Site, TopicGuide, TrainingModule
+from .results import CohortResults
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Library:
     challenges: dict[str, ChallengePlaybook]
     modules: dict[str, TrainingModule]
     sources: dict[tuple[str, str], RawDocument] = field(repr=False)  # (kind, id) -> file
+    results: dict[tuple[str, str], CohortResults] = field(default_factory=dict)  # by cohort
 
     def source(self, kind: str, ident: str) -> RawDocument:
         return self.sources[(kind, ident)]

@@ -31,6 +31,7 @@ from .fields import (
 )
 from .fields import Person as Person
 from .fields import TimedItem as TimedItem
+from .goals import Goal
 from .prose import markdown_problems
 from .schedule_model import Blackout as Blackout
 from .schedule_model import HolidayCalendar as HolidayCalendar
@@ -62,6 +63,8 @@ class Kpi(Model):
     name: Text = Field(description="What is measured.")
     target: Text = Field(description="The value the program aims for, e.g. '80% or more'.")
     measured_by: Text = Field(description="How and when the figure is collected.")
+    goal: Goal | None = Field(None, description="The target in a form results are compared "
+                              "with, when the target text cannot be read (see README).")
 
 
 class Objective(Model):
@@ -335,3 +338,6 @@ class Site(Model):
         "internal",
         description="internal shows names, pairs and contacts; public hides every participant.",
     )
+    results_min_group: int = Field(
+        5, ge=1, description="Fewest answers a result needs to be shown; smaller groups show "
+                             "'too few answers to show'.")
