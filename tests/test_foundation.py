@@ -31,7 +31,7 @@ def test_meeting_dates_come_from_start_and_cadence(mini_site: Path) -> None:
 
 def test_agenda_items_run_back_to_back_and_add_up(shipped_site: Path) -> None:
     agendas = sorted((shipped_site / "build/docs/programs").glob("*/*/[0-9][0-9]-*.md"))
-    assert len(agendas) == 26
+    assert len(agendas) == 42  # 10 + 10 + 10 reverse mentoring, 6 + 6 new-hire buddy
     for agenda in agendas:
         text = agenda.read_text("utf-8")
         rows = AGENDA_ROW.findall(text)

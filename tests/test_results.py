@@ -140,11 +140,13 @@ def test_program_outcome_orders_cohorts_by_start(project: Path) -> None:
     _write(project, "2027-autumn-remote", autumn)
     _write(project, "2027-spring-london", SPRING)
     outcome = resolve_results(_library(project))["reverse-mentoring"]
-    assert [c.cohort for c in outcome.cohorts] == ["2027-spring-london", "2027-autumn-remote"]
+    # The shipped content's finished spring 2026 cohort comes first.
+    assert [c.cohort for c in outcome.cohorts] == [
+        "2026-spring-birmingham", "2027-spring-london", "2027-autumn-remote"]
     series = next(s for s in outcome.kpis if s.kpi == "meeting-completion")
     values = [point[3].measured for point in series.points]
-    assert values == pytest.approx([100 * 30 / 32, 100 * 20 / 24])
-    assert [point[3].met for point in series.points] == [True, False]
+    assert values == pytest.approx([100 * 71 / 80, 100 * 30 / 32, 100 * 20 / 24])
+    assert [point[3].met for point in series.points] == [True, True, False]
 
 
 def test_completion_rate_without_attendance_is_none() -> None:

@@ -107,7 +107,7 @@ def test_google_xlsx_reimport_replaces_and_keeps_the_rest(project: Path, tmp_pat
     sheet = _google_sheet(tmp_path / "mid.xlsx", "How satisfied are you with the buddy "
                                                  "experience so far")
     results = project / NH / "results/2027-q2-manchester.yml"
-    results.parent.mkdir(parents=True)
+    results.parent.mkdir(parents=True, exist_ok=True)  # shipped results live there too
     results.write_text("# Kept by the coordinator: aggregates only.\nattendance:\n  pairs: 5\n"
                        "  held: {welcome-and-first-week: 5}   # first meeting only so far\n",
                        encoding="utf-8")
