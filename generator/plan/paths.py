@@ -50,6 +50,14 @@ def pack_path(pid: str, cid: str, audience: str) -> str:
 PACK_GLOB = "/programs/*/*/pack-*.md"
 
 
+def certificates_path(pid: str, cid: str) -> str:
+    """A finished cohort's certificates, one per participant, for printing."""
+    return f"{cohort_dir(pid, cid)}/certificates.md"
+
+
+CERTIFICATES_GLOB = "/programs/*/*/certificates.md"
+
+
 def meeting_path(pid: str, cid: str, number: int, session_id: str) -> str:
     return f"{cohort_dir(pid, cid)}/{number:02d}-{session_id}.md"
 

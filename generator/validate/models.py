@@ -326,6 +326,18 @@ class TrainingModule(Model):
         return self
 
 
+class Signatory(Model):
+    name: Text = Field(description="Who signs the certificates, as printed under the line.")
+    title: Text | None = Field(None, description="Their role, printed under the name, e.g. "
+                                                 "Chief People Officer (optional).")
+
+
+class Certificates(Model):
+    signatory: Signatory | None = Field(
+        None, description="Who signs every participant's certificate; without one the "
+                          "certificate is given for the organisation.")
+
+
 class Site(Model):
     title: Text = Field(description="Site title shown in the header.")
     organisation: Text = Field(description="Organisation name, shown in the footer.")
@@ -341,3 +353,6 @@ class Site(Model):
     results_min_group: int = Field(
         5, ge=1, description="Fewest answers a result needs to be shown; smaller groups show "
                              "'too few answers to show'.")
+    certificates: Certificates | None = Field(
+        None, description="Certificates for the participants of a finished cohort (internal "
+                          "edition only): who signs them.")

@@ -41,6 +41,7 @@ from ..views import (
     format_day,
     format_time_range,
 )
+from .certificate import certificates_link
 
 if TYPE_CHECKING:
     from ...resolve.privacy import Edition
@@ -142,6 +143,7 @@ class PackView(CohortView):
     kpi_names: dict[str, str]
     session_titles: dict[str, str]
     all_audiences: tuple[Audience, ...] = AUDIENCES  # the playbooks' actions, per audience
+    certificates: Link | None = None  # the coordinator's: a finished cohort's certificates
 
 
 COHORT = Kind("cohort", "cohort.md.j2", CohortView, cohort_path)
@@ -212,7 +214,7 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
     )
 
 
-def _pack(library: Library, pid: str, audience: Audience, facts: CohortView,
+def _pack(library: Library, pid: str, cid: str, audience: Audience, facts: CohortView,
           agendas: list[Agenda]) -> PackView:
     program = library.programs[pid]
     modules = [ModuleEntry(Link(library.modules[m].title, module_path(m)), library.modules[m])
@@ -224,7 +226,9 @@ def _pack(library: Library, pid: str, audience: Audience, facts: CohortView,
         **vars(facts), audience=audience.id, title=audience.pack, modules=modules,
         agendas=agendas if audience.id != "coordinator" else [], challenges=challenges,
         kpis=kpis, kpi_names={k.id: k.name for k in kpis},
-        session_titles={s.id: s.title for s in program.meeting_plan})
+        session_titles={s.id: s.title for s in program.meeting_plan},
+        certificates=certificates_link(library, pid, cid) if audience.id == "coordinator"
+        else None)
 
 
 def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
@@ -246,7 +250,7 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
             source, pid, cid, meeting.number, agenda.session.id))
     for audience in AUDIENCES:
         pages.append(PACK.page(
-            _pack(library, pid, audience, facts, agendas),
+            _pack(library, pid, cid, audience, facts, agendas),
             f"{cohort.title}: {audience.pack.lower()}", source, pid, cid, audience.id))
     return pages
 
