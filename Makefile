@@ -12,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # The lock tool (uv's `pip compile`), pinned so a regenerated lock does not depend on who ran it.
 UV_VERSION := 0.13.9
 
-.PHONY: site test check serve bench lint lock clean
+.PHONY: site test check serve bench lint lock messages clean
 
 site: $(RUNTIME_STAMP)
 	$(BIN)/handbook build
@@ -70,6 +70,19 @@ lock: | $(BIN)/python
 		--custom-compile-command "make lock" -o $(RUNTIME_LOCK)
 	$(BIN)/uv pip compile pyproject.toml $(UPGRADE) --quiet --universal --python-version 3.11 \
 		--extra test --custom-compile-command "make lock" -o $(TEST_LOCK)
+
+# Re-extract the generator's labels (templates and Python, rules in babel.cfg) into the
+# template generator/locale/handbook.pot and merge it into each language's catalog: new
+# messages arrive untranslated, removed ones become obsolete (#~); tests/test_i18n.py fails
+# until a translator has filled in the first and deleted the second.
+LOCALE := generator/locale
+
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location \
+		--sort-output --project handbook --copyright-holder "The handbook authors" -w 100 \
+		-o $(LOCALE)/handbook.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/handbook.pot -d $(LOCALE) -D handbook -w 100 \
+		--ignore-pot-creation-date
 
 clean:
 	rm -rf site build/docs/* $(VENV)

@@ -109,7 +109,8 @@ def prepare(project: Project) -> Result:
     lap("resolve")
     plan = plan_site(resolved)
     lap("plan")
-    pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
+    pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
+                               resolved.library.site.language)
     lap("render")
     outputs = collect_outputs(pages, files)
     check_public(library, plan, outputs, relative(project.docs, project.root))

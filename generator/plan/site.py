@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ContentError, HandbookError, format_loc, quote
+from ..i18n import N_, Lang
 from ..resolve.events import CalendarFile
 from ..resolve.schedule import CohortSchedule
 from ..resolve.site import Resolved
@@ -55,26 +56,29 @@ class SitePlan:
 def _nav(library: Library) -> list[NavItem]:
     """Sections and handbooks only: agendas hang off their cohort page, so each page's
     sidebar stays small however many meetings the site holds."""
+    lang = Lang(library.site.language)
+
     def title(text: str) -> str:
         return html.escape(text, quote=False)  # MkDocs renders nav titles as HTML
 
     programs: list[NavItem] = [section_index("programs")]
     for pid, program in sorted(library.programs.items()):
-        entries: list[NavItem] = [{"Handbook": program_path(pid)}]
-        entries += [{a.curriculum: curriculum_path(pid, a.id)}
+        entries: list[NavItem] = [{title(lang.gettext(N_("Handbook"))): program_path(pid)}]
+        entries += [{title(lang.gettext(a.curriculum)): curriculum_path(pid, a.id)}
                     for a in AUDIENCES if getattr(program.curricula, a.id)]
         entries += [{title(c.title): cohort_path(pid, cid)}
                     for (q, cid), c in sorted(library.cohorts.items()) if q == pid]
         programs.append({title(program.title): entries})
 
     def section(ident: str, items: dict[str, Any], path_of: Any) -> NavItem:
-        return {SECTIONS[ident].title: [section_index(ident), *(
+        return {title(lang.gettext(SECTIONS[ident].title)): [section_index(ident), *(
             {title(i.title): path_of(k)}
             for k, i in sorted(items.items(), key=lambda kv: kv[1].title.casefold()))]}
 
+    programs_section = SECTIONS["programs"]  # (a literal inside gettext() is a msgid)
     return [
-        {"Home": INDEX},
-        {SECTIONS["programs"].title: programs},
+        {title(lang.gettext(N_("Home"))): INDEX},
+        {title(lang.gettext(programs_section.title)): programs},
         section("training", library.modules, module_path),
         section("topics", library.topics, topic_path),
         section("challenges", library.challenges, playbook_path),
@@ -204,4 +208,4 @@ def _site_settings(library: Library) -> dict[str, Any]:
     epoch = int(dt.datetime.combine(max(starts), dt.time(), tzinfo=dt.UTC).timestamp())
     return {"title": site.title, "organisation": site.organisation,
             "contact": site.contact.model_dump(exclude_none=True),
-            "privacy": site.privacy, "source_date_epoch": epoch}
+            "privacy": site.privacy, "source_date_epoch": epoch, "language": site.language}

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..i18n import ENGLISH, N_, Lang
 from ..validate.models import TimedItem
 
 
@@ -81,29 +82,25 @@ class Kind:
                         self.search_boost, self.search_exclude, self.name)
 
 
-# English names whatever the machine's locale (and no strftime, which is slow on aware times).
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+def format_day(value: dt.date | dt.datetime, lang: Lang = ENGLISH) -> str:
+    """'Monday 15 March 2027' (Babel's CLDR names for other languages, never the machine's
+    locale, and no strftime, which is slow on aware times)."""
+    return lang.day(value)
 
 
-def format_day(value: dt.date | dt.datetime) -> str:
-    """'Monday 15 March 2027': unambiguous in every English-speaking office."""
-    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+def _clock(value: dt.datetime, lang: Lang = ENGLISH) -> str:
+    return lang.clock(value)
 
 
-def _clock(value: dt.datetime) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def format_time_range(start: dt.datetime, end: dt.datetime) -> str:
+def format_time_range(start: dt.datetime, end: dt.datetime, lang: Lang = ENGLISH) -> str:
     """'16:00–17:00 GMT (Europe/London)': the abbreviation shows the DST state."""
-    return f"{_clock(start)}–{_clock(end)} {start.tzname()} ({start.tzinfo})"
+    return f"{_clock(start, lang)}–{_clock(end, lang)} {start.tzname()} ({start.tzinfo})"
 
 
-def format_clock(start: dt.datetime) -> str:
+def format_clock(start: dt.datetime, lang: Lang = ENGLISH) -> str:
     """'16:00 Europe/London time': the zone name, since the abbreviation changes with DST."""
-    return f"{_clock(start)} {start.tzinfo} time"
+    return lang.gettext(N_("%(clock)s %(zone)s time"), clock=_clock(start, lang),
+                        zone=str(start.tzinfo))
 
 
 @dataclass(frozen=True)
@@ -116,12 +113,13 @@ class AgendaRow(View):
     item: str
 
 
-def agenda_rows(start: dt.datetime, items: list[TimedItem]) -> list[AgendaRow]:
+def agenda_rows(start: dt.datetime, items: list[TimedItem], lang: Lang = ENGLISH
+                ) -> list[AgendaRow]:
     """Agenda items with their clock times, so a pair can keep to time."""
     rows, clock = [], start
     for item in items:
         finish = clock + dt.timedelta(minutes=item.minutes)
-        rows.append(AgendaRow(_clock(clock), _clock(finish), item.minutes, item.item))
+        rows.append(AgendaRow(_clock(clock, lang), _clock(finish, lang), item.minutes, item.item))
         clock = finish
     return rows
 

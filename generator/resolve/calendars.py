@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from ..i18n import ENGLISH, N_, Lang
 from ..validate.library import Library
 from ..validate.models import Cohort
 from .events import CalendarFile, MeetingEvent
@@ -29,16 +30,18 @@ class AgendaUrl(Protocol):
 
 
 def meeting_event(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting,
-                  stamp: dt.datetime, url: str | None) -> MeetingEvent:
+                  stamp: dt.datetime, url: str | None, lang: Lang = ENGLISH) -> MeetingEvent:
     """The event of one meeting, at sequence 0 (before the ledger has a say)."""
     session = meeting.session
     lines = [session.objective]
     if url:
-        lines.append(f"Agenda: {url}")
+        lines.append(lang.gettext(N_("Agenda: %(url)s"), url=url))
     if cohort.video_link:
-        lines.append(f"Video call: {cohort.video_link}")
+        lines.append(lang.gettext(N_("Video call: %(url)s"), url=cohort.video_link))
     if meeting.moved_from:
-        lines.append(f"Moved from {meeting.moved_from.isoformat()}: {meeting.moved_because}")
+        lines.append(lang.gettext(N_("Moved from %(day)s: %(reason)s"),
+                                  day=meeting.moved_from.isoformat(),
+                                  reason=meeting.moved_because))
     where = " / ".join(w for w in (cohort.place, cohort.video_link) if w)
     return MeetingEvent(
         summary=f"{session.title} ({cohort.title})", start=meeting.start, end=meeting.end,
@@ -56,7 +59,8 @@ def cohort_calendars(library: Library, schedules: dict[tuple[str, str], CohortSc
         stamp = dt.datetime.combine(cohort.schedule.start, dt.time(), tzinfo=dt.UTC)
         events = tuple(
             meeting_event(pid, cid, cohort, m, stamp,
-                          agenda_url(pid, cid, m.number, m.session.id))
+                          agenda_url(pid, cid, m.number, m.session.id),
+                          Lang(library.site.language))
             for m in schedules[(pid, cid)].meetings)
         if revisions is not None:
             events = tuple(revisions.revise(event) for event in events)

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from ..i18n import DEFAULT as DEFAULT_LANGUAGE
+from ..i18n import LANGUAGES
 from .fields import FIRST_YEAR as FIRST_YEAR  # re-exported: the stages import them from here
 from .fields import LAST_YEAR as LAST_YEAR
 from .fields import MAX_ID_LENGTH as MAX_ID_LENGTH
@@ -54,6 +56,14 @@ def _safe_markdown(value: str) -> MarkdownText:
 
 
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
+
+def _catalogued(value: str) -> str:
+    """A language the generator can write its own labels in (one catalog each)."""
+    if value not in LANGUAGES:
+        raise HintedError(f"{value!r} is not a language handbook has labels for",
+                          f"write one of {', '.join(LANGUAGES)} (a catalog in "
+                          "generator/locale/ adds another)")
+    return value
 
 # --- program -------------------------------------------------------------------------------
 
@@ -350,6 +360,10 @@ class Site(Model):
         "internal",
         description="internal shows names, pairs and contacts; public hides every participant.",
     )
+    language: Annotated[str, AfterValidator(_catalogued)] = Field(
+        DEFAULT_LANGUAGE, description="Language of every label, date and the theme's interface: "
+                                      "en, de, fr or es (the languages handbook has a catalog "
+                                      "for).")
     results_min_group: int = Field(
         5, ge=1, description="Fewest answers a result needs to be shown; smaller groups show "
                              "'too few answers to show'.")

@@ -135,6 +135,20 @@ def _with_plugin_options(plugins: Any, options: dict[str, Any]) -> Any:
     return plugins
 
 
+def _with_search_language(plugins: Any, language: str) -> Any:
+    """`plugins` with the search plugin's `lang` set to the site's language (its stemmer and
+    stop words), keeping the project's other search options."""
+    def swap(entry: Any) -> Any:
+        if entry == "search":
+            return {"search": {"lang": language}}
+        if isinstance(entry, dict) and isinstance(entry.get("search", {}), dict | None) \
+                and "search" in entry:
+            return {"search": {**(entry["search"] or {}), "lang": language}}
+        return entry
+
+    return [swap(entry) for entry in plugins] if isinstance(plugins, list) else plugins
+
+
 def _rel(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
@@ -202,6 +216,9 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
     theme = out.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
     theme["custom_dir"] = THEME_FOLDER
+    if site is not None and site.get("language"):  # Material's labels and <html lang>
+        theme["language"] = site["language"]
+        out["plugins"] = _with_search_language(out.get("plugins", ["search"]), site["language"])
     out["theme"] = theme
     for key in ("INHERIT",):  # paths relative to the config file
         if isinstance(out.get(key), str):
@@ -212,7 +229,7 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
         out["watch"] = [_rel(root / w, build) if isinstance(w, str) else w for w in out["watch"]]
     options = _plugin_options(config)
     if options is not None:  # the plugin finds the project from here: the folder above
-        out["plugins"] = _with_plugin_options(config["plugins"],
+        out["plugins"] = _with_plugin_options(out["plugins"],
                                               {**options, "project": _rel(root, build)})
     if site is not None:
         extra = out.get("extra")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import ENGLISH, N_, Lang, in_sentence
 from ..labels import AUDIENCES, Audience
 from ..paths import (
     MEETING_GLOB,
@@ -156,14 +157,16 @@ PACK = Kind("pack", "pack.md.j2", PackView, pack_path, in_nav=False, glob=PACK_G
 KINDS = (COHORT, MEETING, PRINT, PACK)
 
 
-def meeting_link(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting) -> Link:
-    return Link(f"{cohort.title}: {format_day(meeting.start)}",
+def meeting_link(pid: str, cid: str, cohort: Cohort, meeting: ScheduledMeeting,
+                 lang: Lang = ENGLISH) -> Link:
+    return Link(f"{cohort.title}: {format_day(meeting.start, lang)}",
                 meeting_path(pid, cid, meeting.number, meeting.session.id))
 
 
 def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
              schedule: CohortSchedule) -> list[Agenda]:
     meetings = schedule.meetings
+    lang = Lang(library.site.language)
     agendas = []
     for index, meeting in enumerate(meetings):
         session = meeting.session
@@ -172,18 +175,18 @@ def _agendas(library: Library, pid: str, cid: str, cohort: Cohort,
         agendas.append(Agenda(
             meeting=meeting, session=session, total=len(meetings),
             path=meeting_path(pid, cid, meeting.number, session.id),
-            day=format_day(meeting.start),
-            time=format_time_range(meeting.start, meeting.end),
-            moved=Moved(format_day(meeting.moved_from), meeting.moved_because)
+            day=format_day(meeting.start, lang),
+            time=format_time_range(meeting.start, meeting.end, lang),
+            moved=Moved(format_day(meeting.moved_from, lang), meeting.moved_because)
             if meeting.moved_from else None,
-            agenda=agenda_rows(meeting.start, session.agenda),
+            agenda=agenda_rows(meeting.start, session.agenda, lang),
             topics=[TopicEntry(Link(library.topics[t].title, topic_path(t)), library.topics[t])
                     for t in session.topics],
             challenges=[Link(library.challenges[c].title, playbook_path(c))
                         for c in session.challenges],
             calendar=meeting_calendar_path(pid, cid, meeting.number, session.id),
-            previous=meeting_link(pid, cid, cohort, previous) if previous else None,
-            next=meeting_link(pid, cid, cohort, following) if following else None,
+            previous=meeting_link(pid, cid, cohort, previous, lang) if previous else None,
+            next=meeting_link(pid, cid, cohort, following, lang) if following else None,
         ))
     return agendas
 
@@ -192,24 +195,26 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
            schedule: CohortSchedule, edition: Edition) -> CohortView:
     program = library.programs[pid]
     meetings = schedule.meetings
+    lang = Lang(library.site.language)
     return CohortView(
         program=program, cohort=cohort,
         program_link=Link(program.title, program_path(pid)),
         cohort_link=Link(cohort.title, cohort_path(pid, cid)),
         edition=edition,
         contact=cohort.coordinator,  # privacy is applied in resolve (resolve/privacy.py)
-        rows=[CohortRow(m.number, format_day(m.start),
+        rows=[CohortRow(m.number, format_day(m.start, lang),
                         Link(m.session.title, meeting_path(pid, cid, m.number, m.session.id)),
-                        format_time_range(m.start, m.end),
-                        f"moved from {format_day(m.moved_from)}: {m.moved_because}"
+                        format_time_range(m.start, m.end, lang),
+                        lang.gettext(N_("moved from %(day)s: %(reason)s"),
+                                     day=format_day(m.moved_from, lang), reason=m.moved_because)
                         if m.moved_from else None) for m in meetings],
-        skipped=[Skipped(format_day(s.day), s.reason) for s in schedule.skipped],
-        first=format_day(meetings[0].start), last=format_day(meetings[-1].start),
-        clock=format_clock(meetings[0].start),
+        skipped=[Skipped(format_day(s.day, lang), s.reason) for s in schedule.skipped],
+        first=format_day(meetings[0].start, lang), last=format_day(meetings[-1].start, lang),
+        clock=format_clock(meetings[0].start, lang),
         calendar=cohort_calendar_path(pid, cid),
-        print_page=Link("Print the whole cohort", print_path(pid, cid)),
-        packs=[Link(a.pack, pack_path(pid, cid, a.id)) for a in AUDIENCES],
-        curricula=[Link(a.curriculum, curriculum_path(pid, a.id))
+        print_page=Link(lang.gettext(N_("Print the whole cohort")), print_path(pid, cid)),
+        packs=[Link(lang.gettext(a.pack), pack_path(pid, cid, a.id)) for a in AUDIENCES],
+        curricula=[Link(lang.gettext(a.curriculum), curriculum_path(pid, a.id))
                    for a in AUDIENCES if getattr(program.curricula, a.id)],
     )
 
@@ -223,7 +228,8 @@ def _pack(library: Library, pid: str, cid: str, audience: Audience, facts: Cohor
                         library.challenges[c]) for c in program.challenges]
     kpis = [kpi for objective in program.objectives for kpi in objective.kpis]
     return PackView(
-        **vars(facts), audience=audience.id, title=audience.pack, modules=modules,
+        **vars(facts), audience=audience.id,
+        title=Lang(library.site.language).gettext(audience.pack), modules=modules,
         agendas=agendas if audience.id != "coordinator" else [], challenges=challenges,
         kpis=kpis, kpi_names={k.id: k.name for k in kpis},
         session_titles={s.id: s.title for s in program.meeting_plan},
@@ -237,9 +243,11 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
     facts = _facts(library, pid, cid, cohort, schedule, edition)
     agendas = _agendas(library, pid, cid, cohort, schedule)
     shared = vars(facts)
+    lang = Lang(library.site.language)
     pages = [
         COHORT.page(facts, cohort.title, source, pid, cid),
-        PRINT.page(PrintView(**shared, agendas=agendas), f"{cohort.title}: all agendas",
+        PRINT.page(PrintView(**shared, agendas=agendas),
+                   lang.gettext(N_("%(cohort)s: all agendas"), cohort=cohort.title),
                    source, pid, cid),
     ]
     for agenda in agendas:
@@ -251,7 +259,8 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
     for audience in AUDIENCES:
         pages.append(PACK.page(
             _pack(library, pid, cid, audience, facts, agendas),
-            f"{cohort.title}: {audience.pack.lower()}", source, pid, cid, audience.id))
+            f"{cohort.title}: {in_sentence(lang, lang.gettext(audience.pack))}", source, pid,
+            cid, audience.id))
     return pages
 
 

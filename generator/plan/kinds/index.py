@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import Lang
 from ..labels import SECTIONS
 from ..paths import (
     INDEX,
@@ -61,6 +62,7 @@ def _listing(items: dict[str, Any], path_of: Callable[[str], str]) -> list[Entry
 
 def pages(resolved: Resolved) -> list[PageSpec]:
     library = resolved.library
+    lang = Lang(library.site.language)
     programs = [ProgramEntry(Link(p.title, program_path(pid)), p,
                              [Link(c.title, cohort_path(pid, cid))
                               for (q, cid), c in sorted(library.cohorts.items()) if q == pid])
@@ -69,11 +71,12 @@ def pages(resolved: Resolved) -> list[PageSpec]:
         library.site, programs,
         {"topics": len(library.topics), "challenges": len(library.challenges),
          "modules": len(library.modules)},
-        {s.id: Link(s.heading, section_index(s.id)) for s in SECTIONS.values()})
+        {s.id: Link(lang.gettext(s.heading), section_index(s.id)) for s in SECTIONS.values()})
     entries = {"programs": [Entry(p.link, p.program) for p in programs],
                "training": _listing(library.modules, module_path),
                "topics": _listing(library.topics, topic_path),
                "challenges": _listing(library.challenges, playbook_path)}
     return [HOME.page(home, library.site.title, "content/site.yml"),
-            *(SECTION.page(SectionView(s.id, s.heading, s.intro, entries[s.id]), s.title,
+            *(SECTION.page(SectionView(s.id, lang.gettext(s.heading), lang.gettext(s.intro),
+                                       entries[s.id]), lang.gettext(s.title),
                            f"content/{s.id}", s.id) for s in SECTIONS.values())]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...i18n import Lang, in_sentence
 from ..labels import AUDIENCES
 from ..paths import (
     cohort_path,
@@ -74,6 +75,7 @@ def pages(resolved: Resolved) -> list[PageSpec]:
     """Each program's handbook and curricula, program by program."""
     library, schedules = resolved.library, resolved.schedules
     found: list[PageSpec] = []
+    lang = Lang(library.site.language)
     for pid, program in sorted(library.programs.items()):
         source = library.source("program", pid).file
         cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
@@ -87,11 +89,11 @@ def pages(resolved: Resolved) -> list[PageSpec]:
             session_titles={s.id: s.title for s in program.meeting_plan},
             challenges=[Link(library.challenges[c].title, playbook_path(c))
                         for c in program.challenges],
-            curricula=[Link(a.curriculum, curriculum_path(pid, a.id))
+            curricula=[Link(lang.gettext(a.curriculum), curriculum_path(pid, a.id))
                        for a in AUDIENCES if getattr(program.curricula, a.id)],
             cohorts=[CohortEntry(Link(c.title, cohort_path(pid, cid)),
-                                 format_day(schedules[(pid, cid)].meetings[0].start),
-                                 format_day(schedules[(pid, cid)].meetings[-1].start),
+                                 format_day(schedules[(pid, cid)].meetings[0].start, lang),
+                                 format_day(schedules[(pid, cid)].meetings[-1].start, lang),
                                  c.format) for cid, c in cohorts],
         )
         found.append(PROGRAM.page(view, program.title, source, pid))
@@ -105,5 +107,6 @@ def pages(resolved: Resolved) -> list[PageSpec]:
             found.append(CURRICULUM.page(
                 CurriculumView(program, Link(program.title, program_path(pid)), audience.id,
                                role, modules, sum(m.module.minutes for m in modules)),
-                f"{program.title}: {audience.id} curriculum", source, pid, audience.id))
+                f"{program.title}: {in_sentence(lang, lang.gettext(audience.curriculum))}",
+                source, pid, audience.id))
     return found
