@@ -26,7 +26,8 @@ import click
 from ..authoring import doctor
 from ..engine import engines, publish
 from ..errors import HandbookError, relative
-from ..pipeline import Project, generate, prepare, write_bare_config
+from ..pipeline import Project, Result, generate_all, prepare_all, write_bare_config
+from ..validate.overlays import coverage_report
 from ..write.engine_config import CONFIG_NAME
 from . import authoring as authoring  # registers the authoring commands on `main`
 from .base import (
@@ -52,11 +53,23 @@ __all__ = ["main"]
 def check(root: Path, content: Path | None, say: Say) -> None:
     """Validate the content and render every page in memory; write nothing."""
     try:
-        result = prepare(project_at(root, content))
+        results = [result for _, result in prepare_all(project_at(root, content))]
     except HandbookError as error:
         fail(error)
-    say.timings(result.timings)
-    say.done(f"Content is valid: {result.summary(result.seconds)}.")
+    for result in results:
+        say.timings(result.timings)
+    if len(results) > 1:  # a report, not errors: an untranslated text falls back
+        say.done(coverage_report([c for r in results for c in r.coverage],
+                                 [str(r.language) for r in results]))
+    say.done(f"Content is valid: {_summary(results, sum(r.seconds for r in results))}.")
+
+
+def _summary(results: list[Result], seconds: float) -> str:
+    """The closing line's figures; a multi-language site names its languages."""
+    line = results[0].summary(seconds)
+    if results[0].language is None:
+        return line
+    return f"{len(results)} languages ({', '.join(str(r.language) for r in results)}), {line}"
 
 
 @main.command("generate")
@@ -70,14 +83,16 @@ def generate_command(root: Path, content: Path | None, say: Say) -> None:
     started = time.perf_counter()
     project = project_at(root, content)
     try:
-        result = generate(project)
+        built = generate_all(project)
     except HandbookError as error:
         fail(error)
     except OSError as error:
         fail_writing(error, root)
-    say.timings(result.timings)
-    say.done(f"Generated {relative(project.build / CONFIG_NAME, project.root)}: "
-             f"{result.summary(time.perf_counter() - started)}.")
+    for _, result in built:
+        say.timings(result.timings)
+    configs = ", ".join(relative(p.build / CONFIG_NAME, project.root) for p, _ in built)
+    say.done(f"Generated {configs}: "
+             f"{_summary([r for _, r in built], time.perf_counter() - started)}.")
 
 
 @main.command()
@@ -105,23 +120,32 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
         publish.recover(site)
         project = project_at(root, content)
         say.progress(f"Generating pages from {relative(project.content, project.root)}/ ...")
-        result = generate(project)
-        report = result.report
-        assert report is not None
-        say.progress(f"  {len(result.outputs)} files: {len(report.written)} written, "
-                     f"{len(report.removed)} removed, {report.unchanged} unchanged "
-                     f"({result.seconds:.1f} s)")
-        say.timings(result.timings)
+        built = generate_all(project)
+        for mine, result in built:
+            report = result.report
+            assert report is not None
+            say.progress(f"  {_in(mine)}{len(result.outputs)} files: {len(report.written)} "
+                         f"written, {len(report.removed)} removed, {report.unchanged} "
+                         f"unchanged ({result.seconds:.1f} s)")
+            say.timings(result.timings)
         if (note := doctor.warning(project.root)) is not None:  # one line, not the report
             click.echo(note, err=True)
         say.progress(f"Building {site.name}/ with {chosen.label} ...")
         engine_started = time.perf_counter()
         staging = publish.stage(site)
-        if not _run_engine(chosen, project.build / CONFIG_NAME, staging, strict, say.verbose,
-                           result.plan.site.get("source_date_epoch")):
-            click.echo(f"{chosen.label} failed; the previous {site.name}/ is unchanged.",
-                       err=True)
-            sys.exit(1)
+        # A multi-language site: one engine run per language into staging/<lang>/, and the
+        # whole tree swapped in at once, so site/ never mixes two builds.
+        for mine, result in built:
+            target = staging if mine.language is None else staging / mine.language
+            target.mkdir(exist_ok=True)
+            if not _run_engine(chosen, mine.build / CONFIG_NAME, target, strict, say.verbose,
+                               result.plan.site.get("source_date_epoch")):
+                click.echo(f"{chosen.label} failed{_in(mine, ' for ')}; the previous "
+                           f"{site.name}/ is unchanged.", err=True)
+                sys.exit(1)
+        if built[0][0].language is not None:
+            publish.write_language_index(staging, [str(p.language) for p, _ in built],
+                                         built[0][1].plan.site["title"])
         publish.swap(staging, site)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
         say.timings({engine: time.perf_counter() - engine_started})
@@ -141,7 +165,14 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, say: Say)
         signal.signal(signal.SIGTERM, previous)
         if staging is not None and staging.exists():
             publish.discard(staging)
-    say.done(f"Built {site.name}/: {result.summary(time.perf_counter() - started)}.")
+    say.done(f"Built {site.name}/: "
+             f"{_summary([r for _, r in built], time.perf_counter() - started)}.")
+
+
+def _in(project: Project, before: str = "") -> str:
+    """'de: ' naming the language a line is about, on a multi-language site."""
+    return "" if project.language is None else (f"{before}{project.language}" if before
+                                                 else f"{project.language}: ")
 
 
 class _Terminated(KeyboardInterrupt):
@@ -224,8 +255,10 @@ def _stop(process: subprocess.Popen[str]) -> None:
 @main.command()
 @root_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+@click.option("--language", default=None, help="On a site in several languages (site.yml "
+              "`languages`): the one to preview (default: the first).")
 @engine_option
-def serve(root: Path, dev_addr: str, engine: str) -> None:
+def serve(root: Path, dev_addr: str, language: str | None, engine: str) -> None:
     """Preview with live reload: edits under content/ or templates/ rebuild the site.
 
     Generates, then runs the engine's `serve` on build/mkdocs.yml. MkDocs and ProperDocs run
@@ -236,8 +269,10 @@ def serve(root: Path, dev_addr: str, engine: str) -> None:
     """
     chosen = require_engine(engine)
     project = Project.at(root)
-    try:
-        generate(project, record_revisions=False)  # a preview publishes nothing
+    if language:
+        project = project.in_language(language)
+    try:  # a preview publishes nothing; a site in several languages previews one
+        project = generate_all(project, record_revisions=False)[0][0]
     except HandbookError as error:
         if not chosen.takes_site_dir:  # no plugin to show the error in the preview
             fail(error)

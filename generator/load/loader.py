@@ -30,6 +30,9 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 KINDS = ("topic", "challenge", "module", "program", "cohort", "site", "results")
 LIBRARY_DIRS = {"topics": "topic", "challenges": "challenge", "training": "module"}
 YAML_SUFFIXES = (".yml", ".yaml")
+# `topic.de.yml` beside `topic.yml` translates its texts (validate/overlays.py); discover()
+# leaves such files to load/overlays.py.
+OVERLAY_STEM = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class RawDocument:
     data: Any
     marks: dict[Path_, Mark]
     program: str | None = None  # for cohorts: the program folder they live in
+    language: str | None = None  # a translation overlay (X.<lang>.yml): its language
+    overlay: RawDocument | None = None  # with translations applied: the overlay they came from
 
     def mark(self, path: Path_) -> Mark | None:
         """The mark of the deepest node on `path` that exists (a missing key: its parent)."""
@@ -52,7 +57,10 @@ class RawDocument:
         return None
 
     def error(self, path: Path_, message: str, hint: str = "") -> ContentError:
-        """A ContentError pointing at the value found at `path` in this file."""
+        """A ContentError pointing at the value found at `path` in this file, or in the
+        translation overlay when the value itself came from there."""
+        if self.overlay is not None and tuple(path) in self.overlay.marks:
+            return self.overlay.error(path, message, hint)
         mark = self.mark(path)
         return ContentError(self.file, message, mark[0] if mark else None,
                             mark[1] if mark else None, format_loc(path), hint)
@@ -321,7 +329,8 @@ def discover(content: Path) -> list[tuple[str, str, Path, str | None]]:
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES
+                  and not OVERLAY_STEM.match(p.stem))
 
 
 def load_content(content: Path, root: Path) -> list[RawDocument]:

@@ -364,6 +364,10 @@ class Site(Model):
         DEFAULT_LANGUAGE, description="Language of every label, date and the theme's interface: "
                                       "en, de, fr or es (the languages handbook has a catalog "
                                       "for).")
+    languages: list[Annotated[str, AfterValidator(_catalogued)]] | None = Field(
+        None, min_length=1, description="A site in several languages: one site each under "
+        "site/<lang>/, the first the default that untranslated texts fall back to, e.g. "
+        "[en, de, fr]. Texts are translated in X.<lang>.yml files beside each X.yml.")
     results_min_group: int = Field(
         5, ge=1, description="Fewest answers a result needs to be shown; smaller groups show "
                              "'too few answers to show'.")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from markupsafe import escape
 
 from .. import resources
@@ -201,8 +202,18 @@ def _not_in_nav(own: str | None) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def alternates(languages: list[str]) -> list[dict[str, str]]:
+    """Material's language switcher (`extra.alternate`): each language by its own name, at
+    its folder beside this one. site_overrides/partials/alternate.html links the current
+    page's path under that folder; `link` is the language's home, for other themes."""
+    names = {code: Locale.parse(code).get_display_name(code) or code for code in languages}
+    return [{"name": names[code][:1].upper() + names[code][1:], "link": f"../{code}/",
+             "lang": code} for code in languages]
+
+
 def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path,
-                  site: dict[str, Any] | None, nav: list[Any] | None) -> bytes:
+                  site: dict[str, Any] | None, nav: list[Any] | None,
+                  alternates: list[dict[str, str]] | None = None) -> bytes:
     """The generated config: the project's settings in their order, then what generation
     adds. `root` is the project, `build` the folder the file goes to. Without `site` (content
     that does not build yet) the project's title stays and there is no nav or footer data."""
@@ -229,11 +240,15 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
         out["watch"] = [_rel(root / w, build) if isinstance(w, str) else w for w in out["watch"]]
     options = _plugin_options(config)
     if options is not None:  # the plugin finds the project from here: the folder above
+        language = {"language": site["language"]} if alternates and site else {}
         out["plugins"] = _with_plugin_options(out["plugins"],
-                                              {**options, "project": _rel(root, build)})
+                                              {**options, "project": _rel(root, build),
+                                               **language})
     if site is not None:
         extra = out.get("extra")
         out["extra"] = {**(extra if isinstance(extra, dict) else {}), "handbook": site}
+        if alternates:  # one language of several (pipeline.prepare_all)
+            out["extra"]["alternate"] = alternates
     if nav is not None:
         if isinstance(out.get("not_in_nav"), str | None):
             out["not_in_nav"] = _not_in_nav(out.get("not_in_nav"))
