@@ -79,7 +79,8 @@ def test_new_program_and_cohort_pass_check_unchanged(project: Path) -> None:
     assert "content/programs/pilot-scheme/cohorts/2028-spring.yml" in done.stdout
     done = run_cli("check", cwd=project)
     ok(done)
-    assert "3 programs, 6 cohorts" in done.stdout
+    cohorts = sum(1 for kind, *_ in discover(project / "content") if kind == "cohort")
+    assert f"3 programs, {cohorts} cohorts" in done.stdout
 
     program_file = project / "content/programs/pilot-scheme/program.yml"
     program = Program.model_validate(load(program_file))

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, handbook, make_project, run_cli
 
 AGENDA_ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) \| (.+) \|$", re.M)
@@ -31,7 +32,12 @@ def test_meeting_dates_come_from_start_and_cadence(mini_site: Path) -> None:
 
 def test_agenda_items_run_back_to_back_and_add_up(shipped_site: Path) -> None:
     agendas = sorted((shipped_site / "build/docs/programs").glob("*/*/[0-9][0-9]-*.md"))
-    assert len(agendas) == 42  # 10 + 10 + 10 reverse mentoring, 6 + 6 new-hire buddy
+    # One agenda per meeting of each cohort: the sessions of its program's meeting plan.
+    plans = {p.parent.name: len(yaml.safe_load(p.read_text("utf-8"))["meeting_plan"])
+             for p in (shipped_site / "content/programs").glob("*/program.yml")}
+    cohorts = [c for c in (shipped_site / "content/programs").glob("*/cohorts/*.yml")
+               if c.stem.count(".") == 0]
+    assert len(agendas) == sum(plans[c.parent.parent.name] for c in cohorts) > 0
     for agenda in agendas:
         text = agenda.read_text("utf-8")
         rows = AGENDA_ROW.findall(text)
