@@ -7,8 +7,9 @@ the last session of the program's meeting plan.
 
 Meetings held: a results file stores, per meeting, how many pairs held it, not which pairs
 (README "Results"), so one pair's count is known only when every meeting was held by all
-pairs or by none; then the certificate says "5 of 6 meetings held". Otherwise it states the
-program's number of meetings and claims nothing about the person.
+pairs or by none, and the attendance counts the pairs the cohort file lists (a pair that
+left early would otherwise be credited); then the certificate says "5 of 6 meetings held".
+Otherwise it states the program's number of meetings and claims nothing about the person.
 
 Only pairs get certificates, and a public edition's library has none (resolve/privacy.py), so
 this family makes no page there without testing the edition.
@@ -99,7 +100,8 @@ def _view(library: Library, pid: str, cid: str, schedule: CohortSchedule) -> Cer
         program=program.title, cohort=cohort.title,
         cohort_link=Link(cohort.title, cohort_path(pid, cid)),
         first=format_day(meetings[0].start), last=format_day(meetings[-1].start),
-        meetings=len(meetings), held=held_by_each_pair(attendance),
+        meetings=len(meetings),
+        held=held_by_each_pair(attendance) if attendance.pairs == len(cohort.pairs) else None,
         signature=signature(certificates.signatory if certificates else None,
                             library.site.organisation),
         certificates=people)
