@@ -9,7 +9,12 @@ and no element keeps an event handler or a style other than a table cell's align
 
 The lists hold what Python-Markdown and the site's extensions (toc, tables, admonition,
 attr_list, pymdownx.tasklist) produce from the generator's templates; a tag outside them
-loses its markup and keeps its text. This module never imports MkDocs.
+loses its markup and keeps its text. The results pages' charts (templates/partials/
+chart_bars.j2) are inline SVG, so a few SVG tags pass with geometry and accessibility
+attributes only: no href, no style, no handler, nothing that loads, animates or embeds HTML
+(no a, image, use, foreignObject, animate); ammonia also drops an SVG tag outside an <svg>.
+Content prose cannot write raw HTML at all (validate/prose.py shows it as typed). This
+module never imports MkDocs.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ TAGS = frozenset({
     "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 })
+SVG_TAGS = frozenset({"svg", "g", "rect", "line", "text", "title", "desc"})  # charts
 ATTRIBUTES = {
     "*": {"id", "class", "title"},
     "a": {"href", "rel"},
@@ -30,13 +36,17 @@ ATTRIBUTES = {
     "th": {"style"},  # python-markdown's tables align columns with style="text-align: ..."
     "td": {"style"},
     "input": {"disabled", "checked"},  # pymdownx.tasklist's checkboxes
+    "svg": {"viewBox", "aria-labelledby"},  # role: "img" only (below)
+    "rect": {"x", "y", "width", "height"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "text": {"x", "y", "text-anchor"},
 }
 SCHEMES = frozenset({"http", "https", "mailto"})  # relative links and #fragments pass too
 
 _CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
+    tags=set(TAGS | SVG_TAGS),
     attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-    tag_attribute_values={"input": {"type": {"checkbox"}}},
+    tag_attribute_values={"input": {"type": {"checkbox"}}, "svg": {"role": {"img"}}},
     url_schemes=set(SCHEMES),
     filter_style_properties={"text-align"},
     link_rel=None,  # keep links as written: they are ours or checked, and mostly internal

@@ -98,3 +98,19 @@ SECTIONS: dict[str, Section] = {s.id: s for s in (
             N_("Playbooks for the problems pairs most often meet: what to watch for and who "
                "does what.")),
 )}
+
+
+@dataclass(frozen=True)
+class ResultLabels:
+    """The words the results pages and their charts use, so the page, its table and the
+    chart's text alternative say the same thing."""
+
+    title: str = "Results"
+    too_few: str = "too few answers to show"  # a group below site.yml results_min_group
+    met: str = "Met"
+    missed: str = "Missed"
+    no_verdict: str = "—"  # nothing measured, or withheld
+    no_data: str = "no results"
+
+
+RESULTS = ResultLabels()

@@ -50,6 +50,22 @@ def pack_path(pid: str, cid: str, audience: str) -> str:
 PACK_GLOB = "/programs/*/*/pack-*.md"
 
 
+def results_path(pid: str, cid: str) -> str:
+    """A cohort's results page: its KPIs against their targets and its survey answers."""
+    return f"{cohort_dir(pid, cid)}/results.md"
+
+
+RESULTS_GLOB = "/programs/*/*/results.md"
+
+
+def program_results_path(pid: str) -> str:
+    """A program's results page: each KPI across its cohorts."""
+    return f"{program_dir(pid)}/results.md"
+
+
+PROGRAM_RESULTS_GLOB = "/programs/*/results.md"
+
+
 def certificates_path(pid: str, cid: str) -> str:
     """A finished cohort's certificates, one per participant, for printing."""
     return f"{cohort_dir(pid, cid)}/certificates.md"

@@ -22,10 +22,13 @@ class Edition:
 
     contact_role: str  # the label of a cohort's contact: its coordinator, or the program office
     pairs_withheld: bool  # the pairs exist in the content but this edition does not list them
+    # Each cohort's results page (its answers per question); a public edition shows only the
+    # program-level comparison of its cohorts' KPIs.
+    cohort_results: bool = True
 
 
 INTERNAL = Edition(contact_role="Coordinator", pairs_withheld=False)
-PUBLIC = Edition(contact_role="Contact", pairs_withheld=True)
+PUBLIC = Edition(contact_role="Contact", pairs_withheld=True, cohort_results=False)
 
 
 def apply_privacy(library: Library) -> tuple[Library, Edition]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..views import Kind, PageSpec
-from . import certificate, cohort, index, library, program
+from . import certificate, cohort, index, library, program, results
 
 if TYPE_CHECKING:
     from ...resolve.site import Resolved
@@ -29,6 +29,7 @@ FAMILIES: list[tuple[tuple[Kind, ...], Family]] = [
     (program.KINDS, program.pages),
     (cohort.KINDS, cohort.pages),
     (library.KINDS, library.pages),
+    (results.KINDS, results.pages),
     (certificate.KINDS, certificate.pages),
 ]
 

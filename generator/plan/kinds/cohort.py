@@ -43,6 +43,7 @@ from ..views import (
     format_time_range,
 )
 from .certificate import certificates_link
+from .results import cohort_results_link
 
 if TYPE_CHECKING:
     from ...resolve.privacy import Edition
@@ -121,6 +122,7 @@ class CohortView(View):
     print_page: Link
     packs: list[Link]
     curricula: list[Link]
+    results: Link | None  # the cohort's results page, where this edition has one
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
         packs=[Link(lang.gettext(a.pack), pack_path(pid, cid, a.id)) for a in AUDIENCES],
         curricula=[Link(lang.gettext(a.curriculum), curriculum_path(pid, a.id))
                    for a in AUDIENCES if getattr(program.curricula, a.id)],
+        results=cohort_results_link(library, edition, pid, cid),
     )
 
 

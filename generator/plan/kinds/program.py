@@ -17,6 +17,7 @@ from ..paths import (
     topic_path,
 )
 from ..views import Kind, Link, ModuleEntry, PageSpec, View, format_day
+from .results import program_results_link
 
 if TYPE_CHECKING:
     from ...resolve.site import Resolved
@@ -53,6 +54,7 @@ class ProgramView(View):
     challenges: list[Link]
     curricula: list[Link]
     cohorts: list[CohortEntry]
+    results: Link | None  # the program's results page, once a cohort has results
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def pages(resolved: Resolved) -> list[PageSpec]:
                                  format_day(schedules[(pid, cid)].meetings[0].start, lang),
                                  format_day(schedules[(pid, cid)].meetings[-1].start, lang),
                                  c.format) for cid, c in cohorts],
+            results=program_results_link(library, pid),
         )
         found.append(PROGRAM.page(view, program.title, source, pid))
         for audience in AUDIENCES:
