@@ -1,6 +1,7 @@
 # `make site` builds the site from content/ with the runtime dependencies only; `make test` adds
-# the test tools and runs every test. Both set up .venv from the lock files, so every machine and
-# CI install the same versions; a changed lock file or pyproject.toml reinstalls.
+# the test tools, runs `make lint` (ruff, mypy) and then every test. Both set up .venv from the
+# lock files, so every machine and CI install the same versions; a changed lock file or
+# pyproject.toml reinstalls.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # The lock tool (uv's `pip compile`), pinned so a regenerated lock does not depend on who ran it.
 UV_VERSION := 0.13.9
 
-.PHONY: site test check serve bench lint lock clean
+.PHONY: site test check serve bench lint lock messages clean
 
 site: $(RUNTIME_STAMP)
 	$(BIN)/handbook build
@@ -21,7 +22,7 @@ site: $(RUNTIME_STAMP)
 NOFORK_TESTS := tests/test_parallel.py tests/test_fork.py tests/test_foundation.py \
 	tests/test_determinism.py tests/test_embed.py tests/test_init.py
 
-test: $(TEST_STAMP)
+test: lint
 	$(BIN)/python -m pytest
 	HANDBOOK_TEST_NO_FORK=1 $(BIN)/python -m pytest $(NOFORK_TESTS)
 
@@ -31,8 +32,15 @@ check: $(RUNTIME_STAMP)
 serve: $(RUNTIME_STAMP)
 	$(BIN)/handbook serve
 
+# mypy checks the package under the name it imports as (handbook, from generator/): through a
+# link, as it cannot follow an editable install's import hook. Strict on the core; see
+# [tool.mypy] in pyproject.toml.
+MYPY_PATH := $(VENV)/mypy
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests bench scripts
+	mkdir -p $(MYPY_PATH) && ln -sfn $(CURDIR)/generator $(MYPY_PATH)/handbook
+	MYPYPATH=$(MYPY_PATH) $(BIN)/mypy
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench.py
@@ -62,6 +70,19 @@ lock: | $(BIN)/python
 		--custom-compile-command "make lock" -o $(RUNTIME_LOCK)
 	$(BIN)/uv pip compile pyproject.toml $(UPGRADE) --quiet --universal --python-version 3.11 \
 		--extra test --custom-compile-command "make lock" -o $(TEST_LOCK)
+
+# Re-extract the generator's labels (templates and Python, rules in babel.cfg) into the
+# template generator/locale/handbook.pot and merge it into each language's catalog: new
+# messages arrive untranslated, removed ones become obsolete (#~); tests/test_i18n.py fails
+# until a translator has filled in the first and deleted the second.
+LOCALE := generator/locale
+
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location \
+		--sort-output --project handbook --copyright-holder "The handbook authors" -w 100 \
+		-o $(LOCALE)/handbook.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/handbook.pot -d $(LOCALE) -D handbook -w 100 \
+		--ignore-pot-creation-date
 
 clean:
 	rm -rf site build/docs/* $(VENV)

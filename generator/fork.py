@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,10 +113,10 @@ def map_parts(function: Callable[[T], R], parts: list[T]) -> list[R]:
         results = [function(parts[0])]
     finally:  # even if this process failed, reap every child
         answers = [_collect(pid, read) for pid, read in children]
-    failures = [value for ok, value in answers if not ok]
+    failures = [str(value) for ok, value in answers if not ok]  # tracebacks
     if failures:
         raise WorkerFailed("\n".join(failures))
-    return results + [value for _, value in answers]
+    return results + [cast(R, value) for _, value in answers]  # what `function` returned
 
 
 def _collect(pid: int, read: int) -> tuple[bool, object]:

@@ -7,25 +7,37 @@ raises one HandbookError, and nothing touches disk until every page has rendered
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
 from . import resources
-from .errors import relative
-from .load.loader import load_content
+from .errors import HandbookError, relative
+from .i18n import N_, Lang
+from .load.loader import RawDocument, load_content
+from .load.overlays import load_overlays
+from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
+from .plan.views import PageSpec
 from .render.pages import render_site
-from .resolve.revisions import read_revisions, record
-from .validate.library import validate
+from .resolve.revisions import read_revisions
+from .resolve.site import resolve
+from .validate.documents import validate
+from .validate.library import Library
+from .validate.overlays import Coverage, translate
 from .write.engine_config import (
     CONFIG_NAME,
     THEME_FOLDER,
+    alternates,
     engine_config,
     read_project_config,
     theme_files,
 )
 from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.ledger import record
 from .write.privacy import check_public
 
 
@@ -40,7 +52,15 @@ class Project:
     content: Path
     templates: Path
     docs: Path
+    # One language of a multi-language site (site.yml `languages`): its docs folder is
+    # build/<lang>/docs (see `in_language`); None: the site as site.yml describes it.
+    language: str | None = None
     pdf: bool = False  # the build makes PDFs (engine/pdf.py): cohort pages link them
+
+    def in_language(self, language: str) -> Project:
+        """This project building one of its languages, into build/<lang>/."""
+        base = self.docs.parent.parent if self.language else self.docs.parent
+        return replace(self, docs=base / language / self.docs.name, language=language)
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -79,6 +99,9 @@ class Result:
     # The engine's files outside the docs folder, by path under `Project.build`: the
     # generated mkdocs.yml and the merged theme folder (engine_config.py).
     engine: dict[str, bytes] = field(default_factory=dict)
+    # A language of a multi-language site: its code and what its texts lack (check reports it).
+    language: str | None = None
+    coverage: tuple[Coverage, ...] = ()
 
     def summary(self, seconds: float) -> str:
         """The one line a build ends with: what was built and how long it all took."""
@@ -87,30 +110,96 @@ class Result:
                 f"{c['pages']} pages in {seconds:.1f} s")
 
 
-def prepare(project: Project) -> Result:
-    """Everything short of writing: what `handbook check` runs."""
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    last = started
+class _Laps:
+    """Seconds per stage, for -v."""
 
-    def lap(name: str) -> None:
-        nonlocal last
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
         now = time.perf_counter()
-        timings[name], last = now - last, now
+        self.timings[name], self.last = now - self.last, now
 
+
+def prepare(project: Project) -> Result:
+    """Everything short of writing, for one site: the project's own, or the one language it
+    was given (`Project.in_language`)."""
+    return prepare_all(project)[0][1]
+
+
+def prepare_all(project: Project) -> list[tuple[Project, Result]]:
+    """Everything short of writing: what `handbook check` runs. One (project, result) per
+    language: the project itself for a one-language site; for site.yml `languages`, the
+    project of each language (`Project.in_language`), the default first, or only
+    `project.language` when it has one. Content is loaded once for all languages."""
+    lap = _Laps()
     documents = load_content(project.content, project.root)
+    overlays = load_overlays(project.content, project.root)
     revisions = read_revisions(project.content, project.root)  # the calendar ledger
     lap("load")
     library = validate(documents)
     lap("validate")
-    plan = plan_site(library, revisions, pdf=project.pdf)
+    languages = library.site.languages
+    if not languages:
+        if project.language is not None:
+            raise HandbookError([library.source("site", "site").error(
+                (), f"the site is in one language: there is no {project.language!r} to build",
+                "list the site's languages in site.yml, e.g. `languages: [en, de]`")])
+        return [(project, _prepare(project, library, revisions, lap))]
+    results = []
+    for language in [project.language] if project.language else languages:
+        if language not in languages:
+            raise HandbookError([library.source("site", "site").error(
+                ("languages",), f"the site has no language {language!r}",
+                f"its languages are {', '.join(languages)}")])
+        mine, lap = project.in_language(language), _Laps()
+        coverage: list[Coverage] = []
+        if language == languages[0]:
+            library = validate(_site_language(documents, language))
+        else:
+            translated, coverage = translate(_site_language(documents, language), overlays,
+                                             language)
+            library = validate(translated)
+        lap("validate")
+        results.append((mine, _prepare(mine, library, revisions, lap, coverage)))
+    return results
+
+
+def _site_language(documents: list[RawDocument], language: str) -> list[RawDocument]:
+    """The documents with site.yml saying which language this build is (Site.language: the
+    labels, dates and theme follow) and where it is published (`url` + `<lang>/`)."""
+    found = []
+    for doc in documents:
+        if doc.kind == "site" and isinstance(doc.data, dict):
+            data = {**doc.data, "language": language}
+            if isinstance(data.get("url"), str):
+                data["url"] = data["url"].rstrip("/") + f"/{language}/"
+            doc = replace(doc, data=data)
+        found.append(doc)
+    return found
+
+
+def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
+             coverage: Sequence[Coverage] = ()) -> Result:
+    """One site from its validated library: resolve, plan, render, and the engine's files."""
+    started, timings = lap.started, lap.timings
+    resolved = resolve(library, agenda_urls(library.site), revisions, pdf=project.pdf)
+    lap("resolve")
+    plan = plan_site(resolved)
     lap("plan")
-    pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root)
+    pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
+                               resolved.library.site.language)
     lap("render")
+    languages = library.site.languages
+    if languages and project.language:
+        pages = untranslated_notices(pages, plan.pages, coverage, project.language,
+                                     languages[0])
     outputs = collect_outputs(pages, files)
     check_public(library, plan, outputs, relative(project.docs, project.root))
-    engine = engine_files(project, plan.site, plan.nav)
-    return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine)
+    engine = engine_files(project, plan.site, plan.nav, languages)
+    return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
+                  language=project.language, coverage=tuple(coverage))
 
 
 def generate(project: Project, record_revisions: bool = True) -> Result:
@@ -120,25 +209,37 @@ def generate(project: Project, record_revisions: bool = True) -> Result:
     The calendar ledger is recorded after the docs, for what is published; a preview passes
     `record_revisions=False`: its half-typed edits must not bump a SEQUENCE, and a ledger
     written into the watched content/ would trigger a second rebuild."""
-    result = prepare(project)
-    started = time.perf_counter()
-    report = write_tree(project.docs, result.outputs)
-    write_engine_files(project, result.engine)
-    if record_revisions:
-        record(project.content, project.root, result.plan.calendars.values())
-    seconds = time.perf_counter() - started
-    return Result(result.plan, result.outputs, result.seconds + seconds, report,
-                  {**result.timings, "write": seconds}, result.engine)
+    return generate_all(project, record_revisions)[0][1]
 
 
-def engine_files(project: Project, site: dict[str, Any] | None, nav: list[Any] | None
-                 ) -> dict[str, bytes]:
-    """The generated config and the merged theme folder, by path under `project.build`."""
+def generate_all(project: Project, record_revisions: bool = True
+                 ) -> list[tuple[Project, Result]]:
+    """`generate` for every language of the site (see `prepare_all`): each into its own
+    build/<lang>/. Calendars record their revisions from the default language only: the
+    ledger fingerprints an event's texts, and two languages would bump it every build."""
+    done: list[tuple[Project, Result]] = []
+    for mine, result in prepare_all(project):
+        started = time.perf_counter()
+        report = write_tree(mine.docs, result.outputs)
+        write_engine_files(mine, result.engine)
+        if record_revisions and not done and project.language is None:  # the default
+            record(mine.content, mine.root, result.plan.calendars.values())
+        seconds = time.perf_counter() - started
+        done.append((mine, replace(result, seconds=result.seconds + seconds, report=report,
+                                   timings={**result.timings, "write": seconds})))
+    return done
+
+
+def engine_files(project: Project, site: dict[str, Any] | None, nav: list[Any] | None,
+                 languages: list[str] | None = None) -> dict[str, bytes]:
+    """The generated config and the merged theme folder, by path under `project.build`;
+    for one language of several, the language switcher's entries (`alternates`)."""
     settings = read_project_config(project.config_file, project.root)
     engine = {f"{THEME_FOLDER}/{name}": data
               for name, data in theme_files(project.root, settings).items()}
+    extra = {"alternates": alternates(languages)} if languages and project.language else {}
     engine[CONFIG_NAME] = engine_config(settings, root=project.root, build=project.build,
-                                        docs=project.docs, site=site, nav=nav)
+                                        docs=project.docs, site=site, nav=nav, **extra)
     return engine
 
 
@@ -156,3 +257,47 @@ def write_bare_config(project: Project) -> None:
     and picks up the fix."""
     project.docs.mkdir(parents=True, exist_ok=True)
     write_engine_files(project, engine_files(project, None, None))
+
+
+# The notice on a page whose texts are not all translated (a message of the catalogs).
+UNTRANSLATED = N_("Parts of this page have not been translated yet and are shown in "
+                  "%(language)s.")
+
+
+def untranslated_notices(pages: dict[str, str], specs: Sequence[PageSpec],
+                         coverage: Sequence[Coverage], language: str, default: str
+                         ) -> dict[str, str]:
+    """Pages whose own content file lacks translations say so at the top, in the reader's
+    language. A page depends on more than its file (an agenda shows its program's session,
+    a listing its items' summaries), but its own file holds the texts it is about: the
+    notice follows that file, so it never appears on a page for texts shown only in passing."""
+    lacking = {c.file for c in coverage if not c.complete}
+    sources = {spec.path: spec.source for spec in specs}
+    if not lacking:
+        return pages
+    reader = Lang(language)
+    try:
+        name = Locale.parse(default).get_display_name(language) or default
+        text = reader.gettext(UNTRANSLATED, language=name)
+    except (OSError, ValueError):  # no catalog for the language: the English message
+        text = UNTRANSLATED % {"language": Locale.parse(default).get_display_name("en")}
+    notice = f'!!! note ""\n    {text}\n\n'
+    found = {}
+    for path, markdown in pages.items():
+        if sources.get(path) in lacking:
+            head, body = _front_matter(markdown)
+            markdown = head + notice + body
+        found[path] = markdown
+    return found
+
+
+def _front_matter(markdown: str) -> tuple[str, str]:
+    """The page's YAML front matter (with its blank line) and the rest."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 3)
+        if end >= 0:
+            cut = end + 5
+            while markdown[cut:cut + 1] == "\n":
+                cut += 1
+            return markdown[:cut], markdown[cut:]
+    return "", markdown

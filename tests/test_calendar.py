@@ -13,17 +13,14 @@ import zoneinfo
 import pytest
 from conftest import REPO
 from handbook.load.loader import load_content
-from handbook.plan.calendars import (
-    PRODID,
-    MeetingEvent,
-    calendar_files,
-    fold,
-    meeting_event,
-    serialize_calendars,
-)
-from handbook.plan.site import _schedules
-from handbook.plan.views import cohort_dir, meeting_path
-from handbook.validate.library import validate
+from handbook.plan.calendars import agenda_urls
+from handbook.plan.paths import cohort_dir, meeting_path
+from handbook.plan.site import plan_site
+from handbook.render.calendars import PRODID, component, event_ical, fold, serialize_calendars
+from handbook.resolve.calendars import meeting_event
+from handbook.resolve.events import MeetingEvent
+from handbook.resolve.site import resolve
+from handbook.validate.documents import validate
 from icalendar import Calendar, Timezone
 from icalendar.parser import Contentline
 
@@ -70,7 +67,7 @@ def _event(**changes: object) -> MeetingEvent:
     _event(sequence=12, stamp=dt.datetime(2027, 3, 1, 0, 0, 11, tzinfo=dt.UTC)),
 ], ids=["plain", "location", "escapes", "utc", "revised"])
 def test_event_is_icalendars_event(event: MeetingEvent) -> None:
-    assert event.to_ical() == event.component().to_ical()
+    assert event_ical(event) == component(event).to_ical()
 
 
 def _reference(name: str, events: list[MeetingEvent]) -> bytes:
@@ -83,23 +80,26 @@ def _reference(name: str, events: list[MeetingEvent]) -> bytes:
     last = dt.date(max(e.end for e in events).year + 2, 1, 1)
     holder = Calendar()
     for event in events:
-        holder.add_component(event.component())
+        holder.add_component(component(event))
     for tzid in sorted(holder.get_missing_tzids()):
         calendar.add_component(Timezone.from_tzid(tzid, first_date=first, last_date=last))
     for event in events:
-        calendar.add_component(event.component())
+        calendar.add_component(component(event))
     return calendar.to_ical()
 
 
 def test_every_shipped_calendar_file_is_what_icalendar_writes() -> None:
     library = validate(load_content(REPO / "content", REPO))
-    schedules = _schedules(library)
-    files = serialize_calendars(calendar_files(library, schedules).items())
+    urls = agenda_urls(library.site)
+    resolved = resolve(library, urls)
+    schedules = resolved.schedules
+    files = serialize_calendars(plan_site(resolved).calendars.items())
     checked = 0
     for (pid, cid), cohort in library.cohorts.items():
         stamp = dt.datetime.combine(cohort.schedule.start, dt.time(), tzinfo=dt.UTC)
         meetings = schedules[(pid, cid)].meetings
-        events = [meeting_event(library.site, pid, cid, cohort, m, stamp) for m in meetings]
+        events = [meeting_event(pid, cid, cohort, m, stamp,
+                                urls(pid, cid, m.number, m.session.id)) for m in meetings]
         name = f"{library.programs[pid].title}: {cohort.title}"
         assert files[f"{cohort_dir(pid, cid)}/{cid}.ics"] == _reference(name, events)
         for meeting, event in zip(meetings, events, strict=True):

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, handbook, make_project
+import yaml
+from conftest import REPO, make_project, run_cli
+from handbook.authoring import scaffold
 from handbook.authoring.schema import render_schemas
 from handbook.load.loader import discover, parse_yaml
-from handbook.validate.library import MODEL_OF
+from handbook.validate.documents import MODEL_OF
 from handbook.validate.models import Cohort, Program
 from openpyxl import Workbook
 from pydantic import BaseModel
 
-KINDS = ("site", "program", "cohort", "topic", "challenge", "module")
+KINDS = ("site", "program", "cohort", "topic", "challenge", "module", "results")
 SPRING = "content/programs/reverse-mentoring/cohorts/2027-spring-london.yml"
 
 
@@ -69,15 +71,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def test_new_program_and_cohort_pass_check_unchanged(project: Path) -> None:
-    done = handbook("new", "program", "pilot-scheme", cwd=project)
+    done = run_cli("new", "program", "pilot-scheme", cwd=project)
     ok(done)
     assert "content/programs/pilot-scheme/program.yml" in done.stdout
-    done = handbook("new", "cohort", "pilot-scheme", "2028-spring", cwd=project)
+    done = run_cli("new", "cohort", "pilot-scheme", "2028-spring", cwd=project)
     ok(done)
     assert "content/programs/pilot-scheme/cohorts/2028-spring.yml" in done.stdout
-    done = handbook("check", cwd=project)
+    done = run_cli("check", cwd=project)
     ok(done)
-    assert "3 programs, 4 cohorts" in done.stdout
+    cohorts = sum(1 for kind, *_ in discover(project / "content") if kind == "cohort")
+    assert f"3 programs, {cohorts} cohorts" in done.stdout
 
     program_file = project / "content/programs/pilot-scheme/program.yml"
     program = Program.model_validate(load(program_file))
@@ -92,8 +95,8 @@ def test_new_program_and_cohort_pass_check_unchanged(project: Path) -> None:
 
 
 def test_scaffolds_name_every_key_with_a_comment(project: Path) -> None:
-    ok(handbook("new", "program", "pilot", cwd=project))
-    ok(handbook("new", "cohort", "pilot", "first", cwd=project))
+    ok(run_cli("new", "program", "pilot", cwd=project))
+    ok(run_cli("new", "cohort", "pilot", "first", cwd=project))
     program_file = project / "content/programs/pilot/program.yml"
     cohort_file = project / "content/programs/pilot/cohorts/first.yml"
     assert missing_keys(Program, [load(program_file)]) == []
@@ -121,21 +124,74 @@ def uncommented_keys(text: str) -> list[str]:
     return bare
 
 
+def documented_keys(text: str, root: type[BaseModel]) -> list[tuple[str, str, str | None]]:
+    """(key path, comment, the field's description) for every key of a scaffold that has a
+    comment: on its line, or else a whole-line comment right above it. Keys shown commented
+    out (`# week: second   # ...`) count too: they are uncommented before parsing."""
+    lines = [re.sub(r"^(\s*)# (?=[a-z_]+: .*   # )", r"\1", line) for line in text.splitlines()]
+    found = []
+
+    def walk(node: yaml.Node, model: type[BaseModel] | None, where: str) -> None:
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, model, where)
+        elif isinstance(node, yaml.MappingNode) and model is not None:
+            for key, value in node.value:
+                info = model.model_fields[key.value]
+                line = lines[key.start_mark.line]
+                above = lines[key.start_mark.line - 1].strip()
+                comment = (line.split("   # ", 1)[1] if "   # " in line
+                           else above[2:] if above.startswith("# ") else None)
+                if comment is not None:
+                    found.append((where + key.value, comment, info.description))
+                walk(value, _model_in(info.annotation), f"{where}{key.value}.")
+
+    walk(yaml.compose("\n".join(lines)), root, "")
+    return found
+
+
+def test_scaffold_comments_are_the_model_descriptions(project: Path) -> None:
+    """One source of truth: the comment on a key is its field's description, the text the
+    JSON Schema shows on hover."""
+    for written, model in ((scaffold.new_program(project, "pilot"), Program),
+                           (scaffold.new_cohort(project, "pilot", "first"), Cohort)):
+        documented = documented_keys((project / written).read_text("utf-8"), model)
+        assert len(documented) > 30, documented
+        wrong = [(key, comment, description) for key, comment, description in documented
+                 if comment != description]
+        assert wrong == [], wrong
+    described = {key for key, _, _ in documented}
+    assert {"schedule.week", "schedule.day_of_month", "pairs.mentor_email"} <= described
+
+
+def test_a_project_scaffold_template_takes_the_place_of_the_packaged_one(
+        tmp_path: Path) -> None:
+    """As with page templates, a file of the same name in the project's templates/ wins."""
+    project = make_project(tmp_path / "project", copy_defaults=False)
+    own = project / "templates/scaffold/cohort.yml.j2"
+    own.parent.mkdir(parents=True)
+    packaged = (REPO / "templates/scaffold/cohort.yml.j2").read_text("utf-8")
+    own.write_text(packaged.replace("Company-wide offsite", "Works council week"), "utf-8")
+    written = project / scaffold.new_cohort(project, "reverse-mentoring", "2030-autumn")
+    assert "reason: Works council week   # " in written.read_text("utf-8")
+    Cohort.model_validate(load(written))
+
+
 def test_new_program_in_an_empty_library_references_nothing(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
     (content / "site.yml").write_text((REPO / "content/site.yml").read_text("utf-8"), "utf-8")
     project = make_project(tmp_path / "project", content)
-    ok(handbook("new", "program", "solo", cwd=project))
-    ok(handbook("new", "cohort", "solo", "one", cwd=project))
+    ok(run_cli("new", "program", "solo", cwd=project))
+    ok(run_cli("new", "cohort", "solo", "one", cwd=project))
     program = Program.model_validate(load(project / "content/programs/solo/program.yml"))
     assert program.challenges == [] and program.curricula.mentor == []
     assert all(not s.topics and not s.challenges for s in program.meeting_plan)
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_new_takes_the_project_folder_from_root(project: Path) -> None:
-    done = handbook("new", "program", "elsewhere", "--root", str(project), cwd=project.parent)
+    done = run_cli("new", "program", "elsewhere", "--root", str(project), cwd=project.parent)
     ok(done)
     assert (project / "content/programs/elsewhere/program.yml").is_file()
 
@@ -153,13 +209,13 @@ def test_new_refuses_and_writes_nothing(project: Path, args: tuple[str, ...],
                                         phrase: str) -> None:
     before = sorted(p.relative_to(project) for p in (project / "content").rglob("*"))
     spring = (project / SPRING).read_text("utf-8")
-    refused(handbook("new", *args, cwd=project), phrase)
+    refused(run_cli("new", *args, cwd=project), phrase)
     assert sorted(p.relative_to(project) for p in (project / "content").rglob("*")) == before
     assert (project / SPRING).read_text("utf-8") == spring
 
 
 def test_unknown_program_hint_names_the_closest(project: Path) -> None:
-    refused(handbook("new", "cohort", "reverse-mentorin", "spring", cwd=project),
+    refused(run_cli("new", "cohort", "reverse-mentorin", "spring", cwd=project),
             "did you mean 'reverse-mentoring'?")
 
 
@@ -182,7 +238,7 @@ def test_import_csv_keeps_good_rows_and_reports_bad_ones(project: Path, tmp_path
         "Fay Wu,Gil Ross,,,",
         ",Hal Ames,Ops,,",                                          # 8: no mentor
     ]) + "\n")
-    done = handbook("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
+    done = run_cli("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
                     cwd=project)
     ok(done)
     assert "2 pairs imported, 4 rows skipped." in done.stdout
@@ -199,7 +255,7 @@ def test_import_csv_keeps_good_rows_and_reports_bad_ones(project: Path, tmp_path
          "mentor_email": "ada.young@example.com", "mentee_email": "bob.senior@example.com"},
         {"mentor": "Fay Wu", "mentee": "Gil Ross"},
     ]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_import_xlsx_with_explicit_columns(project: Path, tmp_path: Path) -> None:
@@ -212,7 +268,7 @@ def test_import_xlsx_with_explicit_columns(project: Path, tmp_path: Path) -> Non
     sheet.append(["Ada Lovelace", None, "Research", None])
     path = tmp_path / "export.xlsx"
     book.save(path)
-    done = handbook("import-pairs", "new-hire-buddy", "2027-q2-manchester", str(path),
+    done = run_cli("import-pairs", "new-hire-buddy", "2027-q2-manchester", str(path),
                     "--mentor-column", "senior colleague", "--mentee-column", "JUNIOR COLLEAGUE",
                     "--department-column", "Cost centre", cwd=project)
     ok(done)
@@ -224,7 +280,7 @@ def test_import_xlsx_with_explicit_columns(project: Path, tmp_path: Path) -> Non
          "mentee_email": "alan.turing@example.com"},
         {"mentor": "Ada Lovelace", "mentee": "Charles Babbage", "department": "Research"},
     ]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_import_xlsx_recognises_common_headers(project: Path, tmp_path: Path) -> None:
@@ -235,7 +291,7 @@ def test_import_xlsx_recognises_common_headers(project: Path, tmp_path: Path) ->
                   "imran@example.com", "grace@example.com"])
     path = tmp_path / "hr.xlsx"
     book.save(path)
-    ok(handbook("import-pairs", "new-hire-buddy", "2027-q2-manchester", str(path), cwd=project))
+    ok(run_cli("import-pairs", "new-hire-buddy", "2027-q2-manchester", str(path), cwd=project))
     cohort = project / "content/programs/new-hire-buddy/cohorts/2027-q2-manchester.yml"
     assert load(cohort)["pairs"] == [{
         "mentor": "Imran Chaudhry", "mentee": "Grace Adebayo", "department": "Customer Service",
@@ -282,7 +338,7 @@ def test_import_keeps_comments_key_order_and_quoting(tmp_path: Path) -> None:
     project, cohort = _commented_cohort(tmp_path)
     sheet = write_csv(tmp_path / "pairs.csv", "Mentor,Mentee\nNew Mentor,New Mentee\n"
                                               "No,Yes: really\n")
-    ok(handbook("import-pairs", "pilot", "first", str(sheet), cwd=project))
+    ok(run_cli("import-pairs", "pilot", "first", str(sheet), cwd=project))
     text = cohort.read_text("utf-8")
     # everything above the pairs is byte for byte what the author wrote
     head = COMMENTED_COHORT.split("pairs:")[0]
@@ -293,14 +349,14 @@ def test_import_keeps_comments_key_order_and_quoting(tmp_path: Path) -> None:
     assert text.rstrip().endswith("# Last word: keep this comment.")
     assert load(cohort)["pairs"] == [{"mentor": "New Mentor", "mentee": "New Mentee"},
                                      {"mentor": "No", "mentee": "Yes: really"}]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_import_append_keeps_existing_pairs_and_skips_duplicates(tmp_path: Path) -> None:
     project, cohort = _commented_cohort(tmp_path)
     sheet = write_csv(tmp_path / "more.csv", "mentor;mentee\nold mentor;OLD MENTEE\n"
                                              "Second Mentor;Second Mentee\n")
-    done = handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)
+    done = run_cli("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)
     ok(done)
     assert "1 pair imported, 1 row skipped." in done.stdout
     assert "row 2: the pair old mentor / OLD MENTEE is already in the cohort file" in done.stderr
@@ -309,14 +365,14 @@ def test_import_append_keeps_existing_pairs_and_skips_duplicates(tmp_path: Path)
     assert _comments(text) == _comments(COMMENTED_COHORT)
     assert load(cohort)["pairs"] == [{"mentor": "Old Mentor", "mentee": "Old Mentee"},
                                      {"mentor": "Second Mentor", "mentee": "Second Mentee"}]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_import_with_no_usable_row_fails_and_changes_nothing(project: Path,
                                                              tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "bad.csv", "Mentor,Mentee\nAda,\n,Bob\n")
     before = (project / SPRING).read_text("utf-8")
-    refused(handbook("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
+    refused(run_cli("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
                      cwd=project),
             "row 2: the mentee is missing", "row 3: the mentor is missing",
             "no row could be used")
@@ -332,7 +388,7 @@ def test_import_with_no_usable_row_fails_and_changes_nothing(project: Path,
 def test_import_reports_unusable_columns(project: Path, tmp_path: Path, cells: str,
                                          args: tuple[str, ...], phrase: str) -> None:
     sheet = write_csv(tmp_path / "odd.csv", cells)
-    refused(handbook("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
+    refused(run_cli("import-pairs", "reverse-mentoring", "2027-spring-london", str(sheet),
                      *args, cwd=project), phrase)
 
 
@@ -346,7 +402,7 @@ def test_import_refuses_unknown_targets(project: Path, tmp_path: Path, program: 
                                         cohort: str, file: str, phrase: str) -> None:
     write_csv(tmp_path / "pairs.csv", "Mentor,Mentee\nA,B\n")
     (tmp_path / "pairs.ods").write_bytes(b"not a spreadsheet")
-    refused(handbook("import-pairs", program, cohort, str(tmp_path / file), cwd=project),
+    refused(run_cli("import-pairs", program, cohort, str(tmp_path / file), cwd=project),
             phrase)
 
 
@@ -369,7 +425,7 @@ def undescribed(schema: Any, where: str = "") -> list[str]:
 
 
 def test_schema_writes_six_described_files(project: Path) -> None:
-    done = handbook("schema", cwd=project)
+    done = run_cli("schema", cwd=project)
     ok(done)
     files = sorted((project / "schemas").glob("*.schema.json"))
     assert [f.name for f in files] == sorted(f"{kind}.schema.json" for kind in KINDS)
@@ -435,13 +491,13 @@ def test_import_replace_keeps_comments_after_flow_style_pairs(tmp_path: Path, pa
     original = FLOW_HEAD + pairs + "summary: Last key.\n"
     cohort.write_text(original, "utf-8")
     sheet = write_csv(tmp_path / "pairs.csv", "Mentor,Mentee\nNew Mentor,New Mentee\n")
-    ok(handbook("import-pairs", "pilot", "first", str(sheet), cwd=project))
+    ok(run_cli("import-pairs", "pilot", "first", str(sheet), cwd=project))
     text = cohort.read_text("utf-8")
     assert _comments(text) == _comments(original), text
     # the comment lines after the list still come after the new pairs, before the next key
     assert text.endswith("    mentee: New Mentee\n" + after + "summary: Last key.\n"), text
     assert load(cohort)["pairs"] == [{"mentor": "New Mentor", "mentee": "New Mentee"}]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))
 
 
 def test_import_append_with_nothing_new_is_not_an_error(tmp_path: Path) -> None:
@@ -449,7 +505,7 @@ def test_import_append_with_nothing_new_is_not_an_error(tmp_path: Path) -> None:
     before = cohort.read_bytes()
     sheet = write_csv(tmp_path / "again.csv", "Mentor,Mentee\nOld Mentor,Old Mentee\n"
                                               "old mentor, OLD  MENTEE\n")
-    done = handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)
+    done = run_cli("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project)
     ok(done)
     assert "0 pairs imported: all 2 rows are already in the cohort" in done.stdout
     assert "error" not in (done.stdout + done.stderr).lower()
@@ -460,7 +516,7 @@ def test_import_append_with_nothing_new_but_a_bad_row_still_fails(tmp_path: Path
     project, cohort = _commented_cohort(tmp_path)
     before = cohort.read_bytes()
     sheet = write_csv(tmp_path / "again.csv", "Mentor,Mentee\nOld Mentor,Old Mentee\nAda,\n")
-    refused(handbook("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project),
+    refused(run_cli("import-pairs", "pilot", "first", str(sheet), "--append", cwd=project),
             "row 3: the mentee is missing", "no row could be used")
     assert cohort.read_bytes() == before
 
@@ -470,7 +526,7 @@ def test_import_strips_control_characters_from_cells(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "dirty.csv", "Mentor,Mentee,Department\n"
                       "Ada\x00 Young,Bob\x07 Senior,\x1b[31mFinance\x1b[0m\n"
                       "Cy\x7f Young,Di\x85 Park,\x0b Legal \x1f\n")
-    done = handbook("import-pairs", "pilot", "first", str(sheet), cwd=project)
+    done = run_cli("import-pairs", "pilot", "first", str(sheet), cwd=project)
     ok(done)
     assert "2 pairs imported, 0 rows skipped" in done.stdout
     assert "control characters removed from 6 cells in 2 rows (2, 3)" in done.stdout
@@ -479,4 +535,4 @@ def test_import_strips_control_characters_from_cells(tmp_path: Path) -> None:
     assert load(cohort)["pairs"] == [
         {"mentor": "Ada Young", "mentee": "Bob Senior", "department": "Finance"},
         {"mentor": "Cy Young", "mentee": "Di Park", "department": "Legal"}]
-    ok(handbook("check", cwd=project))
+    ok(run_cli("check", cwd=project))

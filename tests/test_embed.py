@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO, handbook, make_project
 from handbook.load.loader import load_content
+from handbook.plan.calendars import agenda_urls
 from handbook.plan.site import plan_site
 from handbook.plan.views import PageSpec
 from handbook.render.embed import BodyReuse, drop_markers, rebase
 from handbook.render.pages import _render_part
-from handbook.validate.library import validate
+from handbook.resolve.site import resolve
+from handbook.validate.documents import validate
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 
@@ -54,7 +56,7 @@ def test_a_body_rendered_once_per_folder_reads_like_one_rendered_per_page() -> N
     """The generator renders an agenda once for its meeting page, print page and packs, and
     sets its headings per page; every page must read as if it had rendered its own copy."""
     library = validate(load_content(REPO / "content", REPO))
-    pages = list(plan_site(library).pages)
+    pages = list(plan_site(resolve(library, agenda_urls(library.site))).pages)
     templates = (str(REPO / "templates"),)
     shared, _, errors = _render_part(pages, templates, REPO, share=True)
     fresh, _, _ = _render_part(pages, templates, REPO, share=False)

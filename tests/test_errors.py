@@ -1,4 +1,8 @@
-"""Every kind of author mistake yields one located message, exit 1, and no traceback."""
+"""Every kind of author mistake yields one located message, exit 1, and no traceback.
+
+The cases of tests/cases/errors.yml run `handbook check` in this process (`run_cli`): what is
+tested is the report on stderr, not the process. `test_a_mistake_ends_the_real_command_cleanly`
+runs one of them as the real command."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, handbook, make_project
+from conftest import FIXTURES, handbook, make_project, run_cli
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "cases/errors.yml")
                                              .read_text("utf-8"))
@@ -31,9 +35,21 @@ def apply(root: Path, case: dict[str, Any]) -> None:
 def test_mistake_is_reported_with_location_and_hint(tmp_path: Path, case: dict[str, Any]) -> None:
     root = make_project(tmp_path, FIXTURES / "mini" / "content")
     apply(root, case)
+    done = run_cli("check", cwd=root)
+    assert done.returncode == 1, done.stdout
+    for expected in case["expect"]:
+        assert expected in done.stderr, f"{expected!r} not in:\n{done.stderr}"
+
+
+def test_a_mistake_ends_the_real_command_cleanly(tmp_path: Path) -> None:
+    """The process a user starts: the same report, exit code 1, and no traceback."""
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    case = next(c for c in CASES if c["name"] == "impossible date")
+    apply(root, case)
     done = handbook("check", cwd=root)
     assert done.returncode == 1, done.stdout
     assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("1 error in the content; nothing was written.\n")
     for expected in case["expect"]:
         assert expected in done.stderr, f"{expected!r} not in:\n{done.stderr}"
 
@@ -58,7 +74,7 @@ def test_all_errors_are_reported_together_sorted(tmp_path: Path) -> None:
     for case in CASES:
         if case["name"] in ("missing topic", "wrong type", "unknown key with a near miss"):
             apply(root, case)
-    done = handbook("check", cwd=root)
+    done = run_cli("check", cwd=root)
     assert done.returncode == 1
     assert done.stderr.startswith("3 errors in the content; nothing was written.")
     # validation errors stop before cross-references are checked; the three file errors:
@@ -80,10 +96,9 @@ def test_the_engine_routes_report_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "`handbook generate` then `mkdocs build -f build/mkdocs.yml`" in done.stderr
     assert "Traceback" not in done.stderr
-    done = handbook("generate", cwd=root)
+    done = run_cli("generate", cwd=root)
     assert done.returncode == 1
     assert "February has 28 days in 2027" in done.stderr
-    assert "Traceback" not in done.stderr
     assert not (root / "build/mkdocs.yml").exists()
 
 

@@ -204,3 +204,42 @@ def test_the_invitation_is_in_the_readers_time_zone(shipped: Path) -> None:
         page.get_by_role("button", name="Copy the invitation").click()
         assert page.evaluate("navigator.clipboard.readText()") == text
         _clean(watch, asked, base)
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content as a German site (site.yml `language: de`)."""
+    root = make_project(tmp_path_factory.mktemp("meetings-de"))
+    site_file = root / "content/site.yml"
+    site_file.write_text(site_file.read_text("utf-8") + "language: de\n", "utf-8")
+    done = handbook("build", cwd=root)  # HANDBOOK_PDF=0 (conftest): no PDFs
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+ENGLISH_WORDS = re.compile(r"Next meeting|This meeting|meetings have been|Held|Clear the|"
+                           r"Copy the|in \d+ days|today|tomorrow")
+
+
+def test_a_german_page_speaks_german_in_the_browser(german: Path) -> None:
+    """The sentences the script writes come translated from the page (data-hb-say-*), and
+    dates and 'in 3 days' follow <html lang>."""
+    with serve(german / "site") as base, \
+            reader(base, dt.datetime(2027, 4, 19, 9, 0, tzinfo=LONDON)) as (page, watch, asked):
+        page.goto(base + COHORT)
+        banner = _text(page, ".hb-next")
+        assert re.search(r"Nächstes Treffen: 2 von 6, .*Donnerstag, 22\. April 2027, 12:30 "
+                         r".*in 3 Tagen", banner), banner
+        rows = page.locator("table tr:has(.hb-meeting)")
+        assert "Stattgefunden" in rows.nth(0).inner_text()
+        page.goto(base + SECOND)
+        assert _text(page, ".hb-next") == "Dies ist das nächste Treffen: in 3 Tagen."
+        page.goto(base + FIRST)
+        assert re.match(r"Dieses Treffen hat stattgefunden\. Nächstes Treffen: 2 von 6",
+                        _text(page, ".hb-next")), _text(page, ".hb-next")
+        assert page.get_by_role("button", name="Häkchen dieses Treffens entfernen").count() == 1
+        assert page.get_by_role("button", name="Einladung kopieren").count() == 1
+        assert "Mentoring-Treffen 1 von 6" in page.locator(".hb-invite-text").inner_text()
+        script_wrote = page.locator(".hb-next, .hb-held-mark, article button").all_inner_texts()
+        assert not ENGLISH_WORDS.search(" ".join(script_wrote)), script_wrote
+        _clean(watch, asked, base)

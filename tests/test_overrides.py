@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, handbook, make_project
+from conftest import FIXTURES, REPO, handbook, make_project, run_cli
 from handbook import resources
 from handbook.authoring import doctor
 from handbook.pipeline import Project, generate
@@ -65,6 +65,37 @@ def test_a_project_partial_wins_on_every_page_that_includes_it(tmp_path: Path) -
         assert "## Meeting schedule" in page or "pack-mentor" in name, name
 
 
+def test_a_project_copy_of_a_shared_partial_wins_wherever_it_is_included(
+        tmp_path: Path) -> None:
+    """The KPI table, the surveys and a topic's prompts are partials (templates/partials/):
+    one override changes the program page, the coordinator pack, topic pages and agendas."""
+    root = _project(tmp_path, {
+        "templates/partials/kpi_table.md.j2": "Our KPIs: {{ kpis | length }}\n",
+        "templates/partials/evaluation.md.j2": "Our surveys.\n",
+        "templates/partials/role_prompts.md.j2": "Our prompts: {{ prompts.mentor | length }}\n",
+    })
+    generate(Project.at(root))
+    docs = root / "build/docs"
+    for name in ("programs/pilot/index.md", "programs/pilot/first/pack-coordinator.md"):
+        page = (docs / name).read_text("utf-8")
+        assert "Our KPIs: " in page and "Our surveys." in page, name
+        assert "| KPI | Target |" not in page and "| Question | Answer |" not in page, name
+    for name in ("topics/tooling.md", "programs/pilot/first/print.md"):
+        page = (docs / name).read_text("utf-8")
+        assert "Our prompts: " in page and "\nMentee:\n" not in page, name
+
+
+def test_override_copies_a_partial_and_doctor_follows_it(tmp_path: Path) -> None:
+    root = _project(tmp_path, {})
+    copy = doctor.override(root, "partials/kpi_table.md.j2")
+    assert copy == root / "templates/partials/kpi_table.md.j2"
+    [finding] = doctor.examine(root)
+    assert finding.path == "templates/partials/kpi_table.md.j2" and not finding.attention
+    generate(Project.at(root))  # the record line leaves the page as the packaged one makes it
+    assert "| KPI | Target | How it is measured |\n|---|---|---|\n| " in (
+        root / "build/docs/programs/pilot/index.md").read_text("utf-8")
+
+
 def test_a_project_page_template_wins_over_the_packaged_one(tmp_path: Path) -> None:
     root = _project(tmp_path, {"templates/topic.md.j2": "# {{ item.title }}\n\nOurs.\n"})
     generate(Project.at(root))
@@ -108,7 +139,7 @@ def _doctor(root: Path) -> dict[str, doctor.Finding]:
 def test_doctor_with_nothing_overridden(tmp_path: Path) -> None:
     root = _project(tmp_path, {})
     assert doctor.examine(root) == []
-    done = handbook("doctor", cwd=root)
+    done = run_cli("doctor", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "packaged" in done.stdout
 
@@ -120,7 +151,7 @@ def test_doctor_on_the_repository_itself() -> None:
 def test_doctor_up_to_date_stale_and_unrecorded_copies(tmp_path: Path) -> None:
     root = _project(tmp_path, {})
     for name in ("cohort.md.j2", "facts.md.j2", "partials/copyright.html"):
-        done = handbook("override", name, cwd=root)
+        done = run_cli("override", name, cwd=root)
         assert done.returncode == 0, done.stdout + done.stderr
     copied = root / "templates/cohort.md.j2"
     first = copied.read_text("utf-8").splitlines()[0]
@@ -156,7 +187,7 @@ def test_doctor_up_to_date_stale_and_unrecorded_copies(tmp_path: Path) -> None:
     assert str(resources.default_templates() / "pairs.md.j2") in found[
         "templates/pairs.md.j2"].message
 
-    done = handbook("doctor", cwd=root)
+    done = run_cli("doctor", cwd=root)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert sum(line.startswith("templates/facts.md.j2: ") for line in lines) == 1
@@ -167,14 +198,14 @@ def test_doctor_up_to_date_stale_and_unrecorded_copies(tmp_path: Path) -> None:
     assert build.stderr.count("handbook doctor") == 1  # one line, not the report
 
     # --diff shows the difference; --accept records the packaged version, then all is well.
-    diff = handbook("override", "--diff", "templates/facts.md.j2", cwd=root)
+    diff = run_cli("override", "--diff", "templates/facts.md.j2", cwd=root)
     assert diff.returncode == 0 and "no difference" in diff.stdout
-    diff = handbook("override", "--diff", "pairs.md.j2", cwd=root)
+    diff = run_cli("override", "--diff", "pairs.md.j2", cwd=root)
     assert diff.returncode == 0 and "\n+Ours.\n" in diff.stdout
     for name in ("templates/facts.md.j2", "pairs.md.j2"):
-        assert handbook("override", "--accept", name, cwd=root).returncode == 0
+        assert run_cli("override", "--accept", name, cwd=root).returncode == 0
     assert not any(finding.attention for finding in doctor.examine(root))
-    assert handbook("doctor", cwd=root).returncode == 0
+    assert run_cli("doctor", cwd=root).returncode == 0
 
 
 def test_doctor_names_a_replaced_block_the_packaged_template_no_longer_has(

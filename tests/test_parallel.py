@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import NO_FORK, handbook, make_project
-from handbook.engine.mkdocs_parallel import share_out
+from handbook.engine.mkdocs_parallel import share_out, units
+from mkdocs.structure.files import InclusionLevel
 
 
 def _build(root: Path, jobs: int, *args: str) -> tuple[int, str]:
@@ -23,12 +25,45 @@ def _tree(site: Path) -> dict[str, bytes]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_share_out_keeps_cohort_folders_together_and_balances() -> None:
+@dataclass
+class _File:
+    """What `units` reads of an MkDocs File: its path and whether the nav leaves it out."""
+
+    src_uri: str
+    inclusion: InclusionLevel = InclusionLevel.INCLUDED
+
+    @property
+    def name(self) -> str:
+        return self.src_uri.rpartition("/")[2].removesuffix(".md")
+
+
+def test_pages_out_of_the_nav_go_with_their_folders_index_page() -> None:
+    out = InclusionLevel.NOT_IN_NAV
+    files = [_File("index.md"), _File("topics/a.md"), _File("programs/p/index.md"),
+             _File("programs/p/c1/index.md"), _File("programs/p/c1/01-x.md", out),
+             _File("programs/p/c1/print.md", out),
+             # In the nav, though in a cohort folder: a unit of its own.
+             _File("programs/p/c1/results.md"),
+             # Out of the nav outside any cohort: with its folder's index page.
+             _File("notes/index.md"), _File("notes/later.md", out),
+             _File("loose/alone.md", out)]  # no index page to go with
+    unit = units(files)
+    assert unit["programs/p/c1/01-x.md"] == unit["programs/p/c1/print.md"] \
+        == "programs/p/c1/index.md"
+    assert unit["programs/p/c1/results.md"] == "programs/p/c1/results.md"
+    assert unit["notes/later.md"] == "notes/index.md"
+    assert unit["loose/alone.md"] == "loose/alone.md"
+    assert unit["topics/a.md"] == "topics/a.md"
+
+
+def test_share_out_keeps_units_together_and_balances() -> None:
     sizes = {"index.md": 5, "topics/a.md": 10, "topics/b.md": 10,
              "programs/p/index.md": 5,
              "programs/p/c1/index.md": 10, "programs/p/c1/01-x.md": 30,
              "programs/p/c2/index.md": 10, "programs/p/c2/01-x.md": 30}
-    shares = share_out(sizes, 2)
+    unit = {"programs/p/c1/01-x.md": "programs/p/c1/index.md",
+            "programs/p/c2/01-x.md": "programs/p/c2/index.md"}
+    shares = share_out(sizes, 2, unit)
     assert set().union(*shares) == set(sizes) and not shares[0] & shares[1]
     for share in shares:
         cohorts = {src.rsplit("/", 1)[0] for src in share if src.count("/") == 3}

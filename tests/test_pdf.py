@@ -7,6 +7,7 @@ cases (cache reuse, a rebuilt cohort) build their own copy.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 import yaml
 from browser import chromium_path
 from click.testing import CliRunner
-from conftest import REPO, handbook, make_project
+from conftest import FIXTURES, REPO, handbook, make_project
 from handbook import cli
 from handbook.engine import pdf
 
@@ -25,7 +26,12 @@ pytestmark = pytest.mark.browser
 BUDDY = "programs/new-hire-buddy/2027-q2-manchester"
 LONDON = "programs/reverse-mentoring/2027-spring-london"
 REMOTE = "programs/reverse-mentoring/2027-autumn-remote"
-COHORTS = (BUDDY, LONDON, REMOTE)
+# Every shipped cohort (a cohort file, not a translation overlay X.<lang>.yml).
+COHORTS = tuple(sorted(f"programs/{f.parent.parent.name}/{f.stem}"
+                       for f in (REPO / "content/programs").glob("*/cohorts/*.yml")
+                       if "." not in f.stem))
+BUDDIES = [c for c in COHORTS if c.startswith("programs/new-hire-buddy/")]
+ALL = 4 * len(COHORTS)  # each cohort's whole PDF and its three packs
 
 
 def tool(name: str) -> str:
@@ -74,6 +80,8 @@ def cohort_title(folder: str, root: Path = REPO) -> str:
 def participants(root: Path = REPO) -> set[str]:
     names: set[str] = set()
     for file in (root / "content/programs").glob("*/cohorts/*.yml"):
+        if "." in file.stem:  # a translation overlay names no one new
+            continue
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         names.add(data["coordinator"]["name"])
         for pair in data.get("pairs", []):
@@ -85,7 +93,7 @@ def participants(root: Path = REPO) -> set[str]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chromium_path()
     root = make_project(tmp_path_factory.mktemp("pdf"))
-    done = handbook("build", cwd=root)
+    done = handbook("build", "--pdf", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -97,7 +105,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = root / "content/site.yml"
     site.write_text(site.read_text(encoding="utf-8").replace("privacy: internal",
                                                              "privacy: public"))
-    done = handbook("build", cwd=root)
+    done = handbook("build", "--pdf", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -170,14 +178,14 @@ def test_second_build_reuses_pdfs_and_an_agenda_edit_rebuilds_only_its_cohort(
         tmp_path: Path) -> None:
     chromium_path()
     root = make_project(tmp_path)
-    first = handbook("build", cwd=root)
+    first = handbook("build", "--pdf", cwd=root)
     assert first.returncode == 0, first.stderr
-    assert re.search(r"12 PDFs: 12 built, 0 reused", pdf_line(first.stderr)), first.stderr
+    assert re.search(rf"{ALL} PDFs: {ALL} built, 0 reused", pdf_line(first.stderr)), first.stderr
     before = {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")}
 
-    again = handbook("build", cwd=root)
+    again = handbook("build", "--pdf", cwd=root)
     assert again.returncode == 0, again.stderr
-    assert re.search(r"12 PDFs: 0 built, 12 reused", pdf_line(again.stderr)), again.stderr
+    assert re.search(rf"{ALL} PDFs: 0 built, {ALL} reused", pdf_line(again.stderr)), again.stderr
     assert {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")} == before
 
     program = root / "content/programs/new-hire-buddy/program.yml"
@@ -186,15 +194,17 @@ def test_second_build_reuses_pdfs_and_an_agenda_edit_rebuilds_only_its_cohort(
     assert old in text
     program.write_text(text.replace(old, "Check progress on the two-week list"),
                        encoding="utf-8")
-    edited = handbook("build", cwd=root)
+    edited = handbook("build", "--pdf", cwd=root)
     assert edited.returncode == 0, edited.stderr
-    # The whole cohort and the mentor and mentee packs hold the agenda; the coordinator
-    # pack and the other program's cohorts do not.
-    assert re.search(r"12 PDFs: 3 built, 9 reused", pdf_line(edited.stderr)), edited.stderr
+    # In each cohort of the program, the whole cohort and the mentor and mentee packs hold
+    # the agenda; the coordinator pack and the other program's cohorts do not.
+    redone = 3 * len(BUDDIES)
+    assert re.search(rf"{ALL} PDFs: {redone} built, {ALL - redone} reused",
+                     pdf_line(edited.stderr)), edited.stderr
     changed = sorted(p.name for p, data in before.items() if p.read_bytes() != data)
-    assert changed == sorted(pdf_files(BUDDY)[:3]), changed
+    assert changed == sorted(n for c in BUDDIES for n in pdf_files(c)[:3]), changed
     assert "two-week list" in " ".join(sheets(root / "site" / BUDDY / "2027-q2-manchester.pdf"))
-    assert len(list((root / "build" / pdf.CACHE_FOLDER).glob("*.pdf"))) == 12  # old ones gone
+    assert len(list((root / "build" / pdf.CACHE_FOLDER).glob("*.pdf"))) == ALL  # old ones gone
 
 
 def no_pdf_anywhere(root: Path) -> None:
@@ -209,7 +219,7 @@ def test_missing_chromium_says_so_in_one_line_and_links_no_pdf(
     root = make_project(tmp_path)
     monkeypatch.setattr(pdf, "find_chromium", lambda: None)
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli.main, ["build"])
+    result = CliRunner().invoke(cli.main, ["build", "--pdf"])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "PDF" in line]
     assert len(lines) == 1, result.output
@@ -227,10 +237,34 @@ def test_pdfs_can_be_turned_off(tmp_path: Path) -> None:
     root = make_project(tmp_path / "setting")
     site = root / "content/site.yml"
     site.write_text(site.read_text(encoding="utf-8") + "pdf: false\n", encoding="utf-8")
+    done = handbook("build", "--pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "PDF" not in done.stderr
+    no_pdf_anywhere(root)
+
+
+def test_tests_build_no_pdf_unless_asked(tmp_path: Path) -> None:
+    """conftest sets HANDBOOK_PDF=0, the default of build's --pdf: the many tests that build
+    a site print no PDF (and say nothing about PDFs)."""
+    assert os.environ.get("HANDBOOK_PDF") == "0"
+    root = make_project(tmp_path)
     done = handbook("build", cwd=root)
     assert done.returncode == 0, done.stderr
     assert "PDF" not in done.stderr
     no_pdf_anywhere(root)
+
+
+def test_a_stuck_print_ends_the_build_with_one_line(tmp_path: Path) -> None:
+    chromium_path()
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    assert handbook("build", "--no-pdf", cwd=root).returncode == 0
+    before = sorted(p.relative_to(root) for p in (root / "site").rglob("*"))
+    done = handbook("build", "--pdf", cwd=root, env={"HANDBOOK_PDF_TIMEOUT": "0.001"})
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "PDF" in line]
+    assert len(lines) == 1 and "took over 0.001 s" in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.relative_to(root) for p in (root / "site").rglob("*")) == before
 
 
 def test_generate_and_serve_link_no_pdf(tmp_path: Path) -> None:

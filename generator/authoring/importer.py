@@ -4,30 +4,26 @@ Why: pairs arrive as a spreadsheet export, and retyping forty names into YAML in
 import matches columns by their headers the way HR names them, keeps every good row, reports
 each row it cannot use by its spreadsheet row number (so it can be fixed at the source), and
 edits the cohort file with ruamel.yaml's round-trip mode so the author's comments, key order and
-quoting survive; only the pairs list changes.
+quoting survive; only the pairs list changes. Reading the file is spreadsheet.py's job, the
+round-trip edit roundtrip.py's; this module matches columns and turns rows into pairs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, YAMLError
-from ruamel.yaml.tokens import CommentToken
 
 from ..errors import ContentError, HandbookError, did_you_mean, relative
 from ..load.loader import YAML_SUFFIXES, discover, parse_yaml
 from ..validate.models import Pair
 from ..write.files import atomic_write
+from .roundtrip import with_pairs
+from .spreadsheet import clean, read_rows
 
 FIELDS = ("mentor", "mentee", "department", "mentor_email", "mentee_email")
 REQUIRED = ("mentor", "mentee")
@@ -47,9 +43,6 @@ HEADERS: dict[str, set[str]] = {
 }
 IN_FILE = "the cohort file"
 ALREADY = "is already in the cohort file"
-# Control characters (C0 but tab, line feed and carriage return; DEL; C1) never belong in a
-# name, and an ANSI colour sequence goes whole rather than leaving "[31m" behind.
-CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LABEL = {"mentor": "mentor", "mentee": "mentee", "department": "department",
          "mentor_email": "mentor's email", "mentee_email": "mentee's email"}
 
@@ -91,83 +84,6 @@ class ImportResult:
 
 def compact(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.casefold())
-
-
-# --- reading spreadsheets ------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as text: numbers without a spurious .0, empty cells as ''. Spaces
-    and control characters are dealt with by `_clean`, which counts what it removes."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _clean(text: str) -> tuple[str, bool]:
-    """The cell with control characters removed and runs of spaces made one; and whether any
-    control character was there. Removed rather than reported: they are invisible in the
-    spreadsheet, so a row named for them could hardly be fixed at the source."""
-    stripped = CONTROL.sub("", text)
-    return " ".join(stripped.split()), stripped != text
-
-
-def read_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells) for every row, the header included."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise HandbookError([ContentError(shown, "the spreadsheet does not exist",
-                                          hint="check the path and the file name")])
-    if suffix == ".csv":
-        return _csv_rows(path, shown)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, shown)
-    raise HandbookError([ContentError(
-        shown, f"cannot read {suffix or 'files without an extension'}",
-        hint="save the spreadsheet as .xlsx or as CSV UTF-8 (.csv)",
-    )])
-
-
-def _csv_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as exc:
-        raise HandbookError([ContentError(
-            shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-            hint="in Excel, save as 'CSV UTF-8 (Comma delimited)'",
-        )]) from None
-    first = text.split("\n", 1)[0]
-    # Excel writes ';' where the decimal separator is a comma; tabs come from copy and paste.
-    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [[_cell(c) for c in row] for row in reader]
-    except csv.Error as exc:
-        raise HandbookError([ContentError(shown, f"not a readable CSV file: {exc}",
-                                          line=reader.line_num)]) from None
-    return iter(list(enumerate(rows, start=1)))
-
-
-def _xlsx_rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook  # imported here: only this command needs it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise HandbookError([ContentError(
-            shown, f"not a readable .xlsx workbook ({exc})",
-            hint="open it in Excel and save it again as .xlsx, or export it as CSV UTF-8",
-        )]) from None
-    try:
-        sheet = book.worksheets[0]  # the first sheet, whichever was active when saved
-        rows = [[_cell(c) for c in row]
-                for row in sheet.iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
-    return iter(list(enumerate(rows, start=1)))
 
 
 # --- columns -------------------------------------------------------------------------------
@@ -222,7 +138,7 @@ def rows_to_pairs(rows: Iterator[tuple[int, list[str]]], explicit: dict[str, str
 
     `existing` pairs count as already taken, so an append never adds a pair twice.
     """
-    cleaned = ((n, [_clean(c) for c in cells]) for n, cells in rows)
+    cleaned = ((n, [clean(c) for c in cells]) for n, cells in rows)
     table = ((n, [text for text, _ in cells], [dirty for _, dirty in cells])
              for n, cells in cleaned)
     header_row, header = next(((n, r) for n, r, _ in table if any(r)), (0, []))
@@ -323,87 +239,6 @@ def cohort_path(root: Path, program: str, cohort: str, content: Path | None = No
     )])
 
 
-def _yaml(text: str) -> YAML:
-    """A round-trip YAML that writes back what it read: quotes, long lines, indentation."""
-    yaml = YAML()  # round-trip: comments and key order are kept
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line the author wrote on one line
-    yaml.allow_unicode = True
-    indented = re.search(r"^ +- ", text, re.M) or not re.search(r"^- ", text, re.M)
-    if indented:
-        yaml.indent(mapping=2, sequence=4, offset=2)  # "  - mentor:", as the shipped files
-    else:
-        yaml.indent(mapping=2, sequence=2, offset=0)
-    return yaml
-
-
-def _detach(entry: list[Any] | None, position: int) -> str | None:
-    """Split the comment at entry[position]: keep its end-of-line part, return the lines after.
-
-    None if there is no comment there.
-    """
-    token = entry[position] if entry and len(entry) > position else None
-    if not isinstance(token, CommentToken):
-        return None
-    head, _, tail = token.value.partition("\n")
-    if head.strip():
-        token.value = head + "\n"
-    else:
-        entry[position] = None  # type: ignore[index]
-    return tail
-
-
-def _take_tail(node: Any) -> str:
-    """Detach the comment lines that follow a collection's last item and return them.
-
-    ruamel.yaml hangs the comments after a list on its deepest last value; they belong after the
-    list (often they introduce the next key), so they must move when the items change.
-    """
-    while isinstance(node, CommentedSeq | CommentedMap) and len(node):
-        if isinstance(node, CommentedSeq):
-            key: Any = len(node) - 1
-            position = 0
-        else:
-            key = list(node)[-1]
-            position = 2
-        tail = _detach(node.ca.items.get(key), position)
-        if tail is not None:
-            return tail
-        node = node[key]
-    return ""
-
-
-def _take_end(seq: CommentedSeq, data: CommentedMap) -> str:
-    """The comment lines after a list that ruamel.yaml does not hang on its last item: after a
-    block list of flow-style pairs they are the list's end comments; after a flow-style list
-    they hang on the `pairs` key, behind the comment on the list's own line (which stays)."""
-    tail = "".join(" " * token.column * bool(token.value.strip()) + token.value.lstrip(" ")
-                   for token in seq.ca.end or [] if isinstance(token, CommentToken))
-    seq.ca.end = []
-    if seq.fa.flow_style():
-        tail += _detach(data.ca.items.get("pairs"), 2) or ""
-    return tail
-
-
-def _put_tail(seq: CommentedSeq, tail: str) -> None:
-    """Hang comment lines taken by `_take_tail` after the new last item."""
-    if not tail.strip() or not len(seq):
-        return
-    last = seq[-1]
-    token = CommentToken("\n" + tail, CommentMark(0), None)
-    if isinstance(last, CommentedMap) and not last.fa.flow_style():
-        last.ca.items[list(last)[-1]] = [None, None, token, None]
-    else:
-        seq.ca.items[len(seq) - 1] = [token, None, None, None]
-
-
-def _new_item(values: dict[str, str], flow: bool) -> CommentedMap:
-    item = CommentedMap((name, values[name]) for name in FIELDS if name in values)
-    if flow:
-        item.fa.set_flow_style()
-    return item
-
-
 def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown: str,
                  explicit: dict[str, str | None], append: bool = False,
                  content: Path | None = None) -> ImportResult:
@@ -430,28 +265,8 @@ def import_pairs(root: Path, program: str, cohort: str, sheet: Path, sheet_shown
         raise HandbookError([*problems, ContentError(
             sheet_shown, "no row could be used", hint=f"{shown} was left as it was")])
 
-    yaml = _yaml(text)
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:  # parse_yaml accepted it, so this is unlikely
-        raise HandbookError([ContentError(shown, f"cannot edit this YAML: {exc}")]) from None
-    current = data.get("pairs")
-    keep = isinstance(current, CommentedSeq) and append and len(current)
-    seq: CommentedSeq = current if keep else CommentedSeq()
-    if isinstance(current, CommentedSeq) and len(current):
-        tail = _take_tail(current)
-        if not keep:
-            tail += _take_end(current, data)
-    else:  # `pairs: []  # none yet`: the comments hang on the key
-        tail = _detach(data.ca.items.get("pairs"), 2) or ""
-    flow = bool(keep) and isinstance(seq[-1], CommentedMap) and bool(seq[-1].fa.flow_style())
-    seq.extend(_new_item(values, flow) for values in pairs)
-    _put_tail(seq, tail)
-    data["pairs"] = seq
-
-    out = io.StringIO()
-    yaml.dump(data, out)
-    new_text = out.getvalue()
+    ordered = [{name: values[name] for name in FIELDS if name in values} for values in pairs]
+    new_text = with_pairs(text, shown, ordered, append)
     check, _ = parse_yaml(new_text, shown)  # never write a file `check` could not read
     assert len(check["pairs"]) == len(pairs) + (len(old) if append else 0), "lost a pair"
     atomic_write(path, new_text.encode("utf-8"))  # an interrupted import leaves the old file

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from ..validate.library import MODEL_OF
+from ..validate.documents import MODEL_OF
 
 SCHEMA_DIR = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -30,6 +30,8 @@ WHERE = {
     "topic": "content/topics/<topic>.yml: a topic guide referenced from meeting plans.",
     "challenge": "content/challenges/<challenge>.yml: a challenge playbook.",
     "module": "content/training/<module>.yml: a training module referenced from curricula.",
+    "results": "content/programs/<program>/results/<cohort>.yml: a cohort's survey results "
+               "and attendance, aggregates only.",
 }
 # Times are written as in the README ("16:00"), which pydantic accepts but JSON Schema's
 # `format: time` (RFC 3339, seconds and offset required) would flag in every cohort file.

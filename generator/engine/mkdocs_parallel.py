@@ -3,11 +3,13 @@
 MkDocs converts and writes pages one after another on one core, and that is nearly all of a
 large site's build time. Once MkDocs has read the config, the files and the navigation (work
 every process needs, done once), the plugin forks one worker per extra core. Each process
-converts and writes only its share of the pages, in whole cohort folders, so a cohort's print
-page and packs find the HTML of its agendas in the same process (see embed.py). Pages outside
-cohort folders whose bodies other pages repeat (the playbooks) are converted in every process
-but written by one. Workers send their search-index entries and warning counts to the main
-process, which merges them in page order, so the site is byte for byte the one a single
+converts and writes only its share of the pages, in whole units: a page the nav leaves out (an
+agenda, a print page, a pack: the plan's `not_in_nav`) goes with the index page of its folder,
+the page that links to it, so a cohort's print page and packs find the HTML of its agendas in
+the same process (see embed.py). The grouping follows the plan's nav, not the folder layout.
+Pages of a unit of their own whose bodies other pages repeat (the playbooks) are converted in
+every process but written by one. Workers send their search-index entries and warning counts
+to the main process, which merges them in page order, so the site is byte for byte the one a single
 process builds (a test compares the two). Each process also sends the anchors its pages hold
 and the links to anchors they make; the main process checks every such link once all pages
 are in (MkDocs would check only against pages it rendered itself), so `--strict` fails on a
@@ -31,6 +33,7 @@ import os
 import signal
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +45,25 @@ from ..render.embed import has_body
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 
 
-def _unit(src_uri: str) -> str:
-    """Pages of one cohort folder stay together; every other page is a unit of its own."""
-    parts = src_uri.split("/")
-    return "/".join(parts[:3]) if len(parts) > 3 and parts[0] == "programs" else src_uri
+def units(pages: list[Any]) -> dict[str, str]:
+    """Each page's unit, named by the page it hangs off: a page out of the nav goes with the
+    index page of its folder (which links to it); every other page is a unit of its own."""
+    indexes = {f.src_uri.rpartition("/")[0]: f.src_uri for f in pages if f.name == "index"}
+    found = {}
+    for file in pages:
+        index = indexes.get(file.src_uri.rpartition("/")[0])
+        out = index is not None and file.inclusion.is_not_in_nav()
+        found[file.src_uri] = index if index is not None and out else file.src_uri
+    return found
 
 
-def share_out(sizes: dict[str, int], jobs: int) -> list[set[str]]:
-    """Pages per process: whole units, biggest first, each to the least loaded process."""
+def share_out(sizes: dict[str, int], jobs: int,
+              unit: dict[str, str] | None = None) -> list[set[str]]:
+    """Pages per process: whole units (`unit` maps a page to its unit; by default each page
+    is one), biggest first, each to the least loaded process."""
     units: dict[str, list[str]] = {}
     for src in sorted(sizes):
-        units.setdefault(_unit(src), []).append(src)
+        units.setdefault((unit or {}).get(src, src), []).append(src)
     pages = list(units.values())
     parts = split(pages, [sum(sizes[src] for src in unit) for unit in pages], jobs)
     return [{src for unit in part for src in unit} for part in parts]
@@ -85,6 +96,7 @@ class ParallelBuild:
         self.log = logging.getLogger(f"{engine}.plugins.handbook")
         self.index = 0
         self.owned: set[str] = set()
+        self.grouped: set[str] = set()  # pages in a unit of several pages
         self.workers: list[tuple[int, Path]] = []  # (pid, result file), in the main process
         self.result: Path | None = None  # in a worker: where its results go
         self.warnings: _Count | None = None
@@ -105,8 +117,11 @@ class ParallelBuild:
         pages = files.documentation_pages()
         self.order = {f.url: i for i, f in enumerate(pages)}
         self.files = {f.src_uri: f for f in pages}
+        unit = units(pages)
+        sizes = Counter(unit.values())
+        self.grouped = {src for src, name in unit.items() if sizes[name] > 1}
         shares = share_out({f.src_uri: os.path.getsize(f.abs_src_path) for f in pages},
-                           self.jobs)
+                           self.jobs, unit)
         logging.getLogger(f"{self.engine}.commands.build").addFilter(_QuietSkips())
         sys.stdout.flush()
         sys.stderr.flush()
@@ -129,11 +144,12 @@ class ParallelBuild:
             return markdown
         page.meta["template"] = SKIP_TEMPLATE
         page.meta["search"] = {"exclude": True}
-        in_cohort = _unit(page.file.src_uri) != page.file.src_uri
-        return markdown if has_body(markdown) and not in_cohort else ""
+        grouped = page.file.src_uri in self.grouped  # its unit's process converts it
+        return markdown if has_body(markdown) and not grouped else ""
 
     def env(self, env: jinja2.Environment, files: Any, config: Any) -> jinja2.Environment:
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({SKIP_TEMPLATE: ""}), env.loader])
+        loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader({SKIP_TEMPLATE: ""})]
+        env.loader = jinja2.ChoiceLoader(loaders + ([env.loader] if env.loader else []))
         if self.is_worker:  # theme assets, sitemap and 404 page: the main process writes them
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)

@@ -45,6 +45,8 @@ class HandbookConfig(Config):
     overrides = c.Type(str, default="site_overrides")  # the project's theme overrides
     # The project folder, from the config file's folder: `..` in the generated build/mkdocs.yml.
     project = c.Type(str, default=".")
+    # One language of a multi-language site: build/<lang>/mkdocs.yml says which.
+    language = c.Optional(c.Type(str))
     # Speed-ups: each builds the same bytes as without it (tests/test_speedups.py compares).
     reuse = c.Type(bool, default=True)  # convert a repeated body once, copy its tree
     jobs = c.Type(int, default=0)  # processes for `mkdocs build`; 0: one per core, 1: no fork
@@ -74,7 +76,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         here = Path(config.config_file_path).parent
         root = (here / self.config.project).resolve()
         project = Project(root, root / self.config.content, root / self.config.templates,
-                          Path(config.docs_dir))
+                          Path(config.docs_dir), self.config.language)
         if (Path(config.config_file_path).resolve()
                 != (project.build / engine_config.CONFIG_NAME).resolve()):
             raise PluginError(_run_instead(config, root))

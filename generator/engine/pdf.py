@@ -27,11 +27,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..fork import cpu_count
+from ..i18n import N_, Lang
+from ..plan.paths import INDEX, address
 from ..plan.pdfs import pdf_target
 from ..plan.site import SitePlan
-from ..plan.views import address
 from . import pdf_print
 
 CACHE_FOLDER = "pdf-cache"  # under build/, which is git-ignored
@@ -49,6 +51,7 @@ class PdfJob:
     heading: str  # the running header: the cohort's name
     site_url: str | None  # links to pages outside the PDF point here (None: plain text)
     epoch: int  # the content's build date (plan.site's source_date_epoch): the PDF's date
+    contents: str = "Contents"  # the contents sheet's title, in the site's language
 
 
 @dataclass(frozen=True)
@@ -108,17 +111,27 @@ def unavailable() -> str | None:
 # --- what to print --------------------------------------------------------------------------
 
 
+def _field(context: Any, name: str) -> Any:
+    """A field of a page's view model (or of a test's plain mapping), None when it has none."""
+    try:
+        return context[name]
+    except KeyError:
+        return None
+
+
 def jobs(plan: SitePlan) -> list[PdfJob]:
     """A job for each page the plan gives a PDF (a cohort's print page and packs)."""
-    home = next((p for p in plan.pages if p.path == "index.md"), None)
-    site = home.context.get("site") if home else None
+    home = next((p for p in plan.pages if p.path == INDEX), None)
+    site = _field(home.context, "site") if home else None
     url = getattr(site, "url", None)
     epoch = int(plan.site.get("source_date_epoch", 0))
+    contents = Lang(str(plan.site.get("language", "en"))).gettext(N_("Contents"))
     found = []
     for spec in plan.pages:
         target = pdf_target(spec.path)
-        if target is not None and "cohort" in spec.context:
-            found.append(PdfJob(spec.path, target, spec.context["cohort"].title, url, epoch))
+        cohort = _field(spec.context, "cohort") if target is not None else None
+        if target is not None and cohort is not None:
+            found.append(PdfJob(spec.path, target, cohort.title, url, epoch, contents))
     return sorted(found, key=lambda job: job.target)
 
 
@@ -172,7 +185,7 @@ def build_pdfs(site: Path, todo: Iterable[PdfJob], build: Path) -> PdfReport:
     if missing:
         workers = max(1, min(PARALLEL, cpu_count() * 2, len(missing)))
         sheets = {key: pdf_print.Sheet(page_file(site, job.page), job.heading, job.site_url,
-                                        job.epoch)
+                                        job.epoch, job.contents)
                   for key, job in missing.items()}
         pdf_print.print_all(site, chromium, sheets, cache, workers)
     for job, key in keyed:

@@ -13,6 +13,7 @@ footer numbers the pages, in the brand colour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -27,16 +28,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Route
+    from playwright.async_api import Browser, PdfMargins, Route
 
 # The flags tests/browser.py starts Chromium with: no sandbox (containers), nothing fetched.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-MARGIN = {"top": "20mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+MARGIN: PdfMargins = {"top": "20mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 TIMEOUT_MS = 120_000
+# The most one page may take from loading to a written PDF, all steps together: Chromium on a
+# loaded machine has been seen to stall inside a print, and a build must end with a message,
+# not hang. HANDBOOK_PDF_TIMEOUT (seconds) overrides it.
+PAGE_SECONDS = 180.0
+TIMEOUT_ENV = "HANDBOOK_PDF_TIMEOUT"
+
+
+def page_seconds() -> float:
+    """The per-page limit: HANDBOOK_PDF_TIMEOUT when it is a positive number of seconds."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return PAGE_SECONDS
+    return value if value > 0 else PAGE_SECONDS
 
 PREPARE = r"""
-({siteUrl, css}) => {
+({siteUrl, css, contents}) => {
   const sheet = document.createElement("style");  // inserted by the driver: no CSP applies
   sheet.textContent = css;
   document.head.append(sheet);
@@ -77,7 +92,7 @@ PREPARE = r"""
     nav.className = "hb-pdf-contents";
     const title = document.createElement("p");
     title.className = "hb-pdf-contents__title";
-    title.textContent = "Contents";
+    title.textContent = contents;
     const list = document.createElement("ul");
     for (const heading of headings) {
       const item = document.createElement("li");
@@ -130,6 +145,7 @@ class Sheet(NamedTuple):
     heading: str
     site_url: str | None
     epoch: int  # the build date the content gives (SOURCE_DATE_EPOCH), stamped on the PDF
+    contents: str = "Contents"  # the contents sheet's title, in the site's language
 
 
 def identity() -> bytes:
@@ -192,15 +208,25 @@ async def _print_all(site: Path, base: str, chromium: str,
         browser = await playwright.chromium.launch(executable_path=chromium, args=FLAGS)
         try:
             limit = asyncio.Semaphore(workers)
+            seconds = page_seconds()
 
             async def one(key: str, sheet: Sheet) -> None:
                 async with limit:
                     path = sheet.page.relative_to(site).as_posix().removesuffix("index.html")
-                    await _print_one(browser, base, path, sheet, cache / f"{key}.pdf")
+                    try:
+                        await asyncio.wait_for(
+                            _print_one(browser, base, path, sheet, cache / f"{key}.pdf"),
+                            seconds)
+                    except TimeoutError:
+                        raise PrintError(
+                            f"Printing {path} to PDF took over {seconds:g} s, so the build "
+                            f"stopped; the previous site is unchanged. Build again, raise "
+                            f"{TIMEOUT_ENV}, or build with --no-pdf.") from None
 
             await asyncio.gather(*(one(key, sheet) for key, sheet in todo.items()))
         finally:
-            await browser.close()
+            with contextlib.suppress(TimeoutError):  # a stuck browser: the driver's exit ends it
+                await asyncio.wait_for(browser.close(), 30)
 
 
 async def _print_one(browser: Browser, base: str, path: str, sheet: Sheet,
@@ -220,7 +246,8 @@ async def _print_one(browser: Browser, base: str, path: str, sheet: Sheet,
         if response is None or not response.ok:
             raise PrintError(f"Could not print {path} to PDF: the built page did not load; "
                              "run `handbook build` again.")
-        colour: Any = await page.evaluate(PREPARE, {"siteUrl": sheet.site_url, "css": STYLE})
+        colour: Any = await page.evaluate(PREPARE, {"siteUrl": sheet.site_url, "css": STYLE,
+                                                      "contents": sheet.contents})
         safe = html.escape(str(colour), quote=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         data = await page.pdf(format="A4", print_background=True, margin=MARGIN,

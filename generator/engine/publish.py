@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import html
 import os
 import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from babel import Locale
 
 from ..errors import HandbookError
 from ..write.engine_config import read_project_config
@@ -172,3 +175,22 @@ def swap(staging: Path, site: Path) -> None:
     if moved:
         with contextlib.suppress(OSError):  # the site is published; the next build retries
             _remove(old, site)
+
+
+def write_language_index(staging: Path, languages: list[str], title: str) -> None:
+    """site/index.html of a site in several languages (site/<lang>/ each): it sends the
+    reader to the default language without script (a meta refresh, which the pages' CSP
+    leaves alone) and lists every language, for a browser that does not follow it."""
+    first = languages[0]
+    links = "\n".join(f'    <li><a href="{code}/" hreflang="{code}" lang="{code}">'
+                      f"{html.escape(Locale.parse(code).get_display_name(code) or code)}</a></li>"
+                      for code in languages)
+    page = (f'<!doctype html>\n<html lang="{first}">\n<head>\n  <meta charset="utf-8">\n'
+            f'  <meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+            f"script-src 'self'\">\n"
+            f'  <meta http-equiv="refresh" content="0; url={first}/">\n'
+            f"  <title>{html.escape(title)}</title>\n"
+            f'  <link rel="canonical" href="{first}/">\n</head>\n<body>\n'
+            f"  <h1>{html.escape(title)}</h1>\n  <ul>\n{links}\n  </ul>\n</body>\n</html>\n")
+    with _os_errors("write", staging / "index.html"):
+        (staging / "index.html").write_text(page, encoding="utf-8")

@@ -9,7 +9,12 @@ and no element keeps an event handler or a style other than a table cell's align
 
 The lists hold what Python-Markdown and the site's extensions (toc, tables, admonition,
 attr_list, pymdownx.tasklist) produce from the generator's templates; a tag outside them
-loses its markup and keeps its text. This module never imports MkDocs.
+loses its markup and keeps its text. The results pages' charts (templates/partials/
+chart_bars.j2) are inline SVG, so a few SVG tags pass with geometry and accessibility
+attributes only: no href, no style, no handler, nothing that loads, animates or embeds HTML
+(no a, image, use, foreignObject, animate); ammonia also drops an SVG tag outside an <svg>.
+Content prose cannot write raw HTML at all (validate/prose.py shows it as typed). This
+module never imports MkDocs.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ TAGS = frozenset({
     "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 })
+SVG_TAGS = frozenset({"svg", "g", "rect", "line", "text", "title", "desc"})  # charts
 ATTRIBUTES = {
     "*": {"id", "class", "title"},
     "a": {"href", "rel"},
@@ -34,13 +40,17 @@ ATTRIBUTES = {
     "th": {"style"},  # python-markdown's tables align columns with style="text-align: ..."
     "td": {"style"},
     "input": {"disabled", "checked"},  # pymdownx.tasklist's checkboxes
+    "svg": {"viewBox", "aria-labelledby"},  # role: "img" only (below)
+    "rect": {"x", "y", "width", "height"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "text": {"x", "y", "text-anchor"},
 }
 SCHEMES = frozenset({"http", "https", "mailto"})  # relative links and #fragments pass too
 
 _CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
+    tags=set(TAGS | SVG_TAGS),
     attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-    tag_attribute_values={"input": {"type": {"checkbox"}}},
+    tag_attribute_values={"input": {"type": {"checkbox"}}, "svg": {"role": {"img"}}},
     url_schemes=set(SCHEMES),
     filter_style_properties={"text-align"},
     link_rel=None,  # keep links as written: they are ours or checked, and mostly internal
@@ -50,12 +60,22 @@ _CLEANER = nh3.Cleaner(
 
 # The data the templates write for the reader's browser (plan/meeting_data.py): each attribute
 # on the elements that carry it, and only in its format, so markup that slipped through from
-# content can neither feed the script text nor anything but a time, a number or a page path.
+# content can feed the script nothing but a time, a number, a page path or one line of text.
+# The data-hb-say-* texts are the script's sentences, translated by the templates; the script
+# sets them with textContent only, so a line without markup or control characters is all
+# they may hold.
 _MEETINGS = rf"{ISO_MINUTE}/{ISO_MINUTE}(?: {ISO_MINUTE}/{ISO_MINUTE})*"
+_SAY = re.compile(r"[^<>\x00-\x1f\x7f]{1,200}")
+BANNER_TEXTS = ("now-on", "next", "all-held", "this-now", "this-next", "this-held",
+                "this-later")
 DATA_ATTRIBUTES: dict[str, dict[str, re.Pattern[str]]] = {
-    "div": {"data-hb-meetings": re.compile(_MEETINGS), "data-hb-this": re.compile(r"[1-9]\d{0,3}")},
-    "span": {"data-hb-start": re.compile(ISO_MINUTE), "data-hb-end": re.compile(ISO_MINUTE)},
-    **{f"h{n}": {"data-hb-checklist": re.compile(CHECKLIST_KEY)} for n in range(2, 7)},
+    "div": {"data-hb-meetings": re.compile(_MEETINGS), "data-hb-this": re.compile(r"[1-9]\d{0,3}"),
+            **{f"data-hb-say-{name}": _SAY for name in BANNER_TEXTS}},
+    "span": {"data-hb-start": re.compile(ISO_MINUTE), "data-hb-end": re.compile(ISO_MINUTE),
+             "data-hb-say-held": _SAY},
+    "pre": {"data-hb-say-copy": _SAY, "data-hb-say-copied": _SAY},
+    **{f"h{n}": {"data-hb-checklist": re.compile(CHECKLIST_KEY), "data-hb-say-clear": _SAY}
+       for n in range(2, 7)},
 }
 
 
@@ -66,11 +86,11 @@ def _data_format(tag: str, name: str, value: str) -> str | None:
     return value if pattern is not None and pattern.fullmatch(value) else None
 
 
-_DATA_CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
+_DATA_CLEANER = nh3.Cleaner(  # _CLEANER's lists plus the data attributes
+    tags=set(TAGS | SVG_TAGS),
     attributes={tag: set(ATTRIBUTES.get(tag, ())) | set(DATA_ATTRIBUTES.get(tag, ()))
                 for tag in {*ATTRIBUTES, *DATA_ATTRIBUTES}},
-    tag_attribute_values={"input": {"type": {"checkbox"}}},
+    tag_attribute_values={"input": {"type": {"checkbox"}}, "svg": {"role": {"img"}}},
     url_schemes=set(SCHEMES),
     filter_style_properties={"text-align"},
     link_rel=None,

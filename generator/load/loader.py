@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -27,9 +27,12 @@ Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line and column
 
 NULLS = {"", "~", "null", "Null", "NULL"}
-KINDS = ("topic", "challenge", "module", "program", "cohort", "site")
+KINDS = ("topic", "challenge", "module", "program", "cohort", "site", "results")
 LIBRARY_DIRS = {"topics": "topic", "challenges": "challenge", "training": "module"}
 YAML_SUFFIXES = (".yml", ".yaml")
+# `topic.de.yml` beside `topic.yml` translates its texts (validate/overlays.py); discover()
+# leaves such files to load/overlays.py.
+OVERLAY_STEM = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class RawDocument:
     data: Any
     marks: dict[Path_, Mark]
     program: str | None = None  # for cohorts: the program folder they live in
+    language: str | None = None  # a translation overlay (X.<lang>.yml): its language
+    overlay: RawDocument | None = None  # with translations applied: the overlay they came from
 
     def mark(self, path: Path_) -> Mark | None:
         """The mark of the deepest node on `path` that exists (a missing key: its parent)."""
@@ -52,7 +57,10 @@ class RawDocument:
         return None
 
     def error(self, path: Path_, message: str, hint: str = "") -> ContentError:
-        """A ContentError pointing at the value found at `path` in this file."""
+        """A ContentError pointing at the value found at `path` in this file, or in the
+        translation overlay when the value itself came from there."""
+        if self.overlay is not None and tuple(path) in self.overlay.marks:
+            return self.overlay.error(path, message, hint)
         mark = self.mark(path)
         return ContentError(self.file, message, mark[0] if mark else None,
                             mark[1] if mark else None, format_loc(path), hint)
@@ -88,7 +96,9 @@ class _Problem(Exception):
     def __init__(self, node: yaml.Node | yaml.Event | yaml.Mark, path: Path_, message: str,
                  hint: str) -> None:
         super().__init__(message)
-        mark = node if isinstance(node, yaml.Mark) else node.start_mark
+        # The loader marks every node and event; the C loader's Mark is another class with
+        # the same line and column.
+        mark = node if isinstance(node, yaml.Mark) else cast(yaml.Mark, node.start_mark)
         self.mark, self.path, self.message, self.hint = _mark(mark), path, message, hint
 
 
@@ -224,7 +234,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str, text: str) -> ContentErr
     if exc.context:
         problem = f"{exc.context}, {problem}"
     opened = _quote_run_on(text, mark) if mark else None
-    if opened:
+    if opened and mark:
         return ContentError(file, f"YAML syntax error: the quote that opens here runs on to "
                             f"line {mark.line + 1}, where the YAML breaks ({exc.problem})",
                             opened.line + 1, opened.column + 1,
@@ -248,7 +258,8 @@ def _quote_run_on(text: str, error: yaml.Mark) -> yaml.Mark | None:
         loader.dispose()
     if (isinstance(last, yaml.ScalarToken) and last.style in ('"', "'")
             and last.start_mark.line < last.end_mark.line == error.line):
-        return last.start_mark
+        opening: yaml.Mark = last.start_mark
+        return opening
     return None
 
 
@@ -310,13 +321,16 @@ def discover(content: Path) -> list[tuple[str, str, Path, str | None]]:
                     found.append(("program", program_dir.name, path, None))
             for path in _yaml_files(program_dir / "cohorts"):
                 found.append(("cohort", path.stem, path, program_dir.name))
+            for path in _yaml_files(program_dir / "results"):  # survey results, attendance
+                found.append(("results", path.stem, path, program_dir.name))
     return found
 
 
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES
+                  and not OVERLAY_STEM.match(p.stem))
 
 
 def load_content(content: Path, root: Path) -> list[RawDocument]:

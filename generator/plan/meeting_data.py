@@ -18,7 +18,11 @@ import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..i18n import ENGLISH, N_, Lang
+from .views import View
 
 if TYPE_CHECKING:
     from ..resolve.schedule import ScheduledMeeting
@@ -62,25 +66,41 @@ def mailto(subject: str, body: str) -> str:
             f"&body={urllib.parse.quote(body, safe='')}")
 
 
+@dataclass(frozen=True)
+class Invite(View):
+    """The invitation on an agenda page: the plain text in three parts (`when`, the middle
+    one, is what the browser restates in the reader's zone from `start`/`end`) and the
+    mailto link carrying the same text."""
+
+    subject: str
+    before: str
+    when: str
+    after: str
+    start: str
+    end: str
+    mailto: str
+
+
 def invitation(cohort: Cohort, meeting: ScheduledMeeting, session: Session, total: int,
-               day: str, time: str) -> dict[str, Any]:
-    """The invitation one partner sends the other: subject, plain text (in three parts, the
-    middle one the time the browser rewrites in the reader's zone) and the mailto link.
-    `day` and `time` are the agenda's own ('Thursday 22 April 2027', '12:30–13:15 BST
-    (Europe/London)'), so the invitation states the cohort's zone without the script."""
-    subject = f"Mentoring meeting {meeting.number} of {total}: {session.title} ({cohort.title})"
+               day: str, time: str, lang: Lang = ENGLISH) -> Invite:
+    """The invitation one partner sends the other, in the site's language. `day` and `time`
+    are the agenda's own ('Thursday 22 April 2027', '12:30–13:15 BST (Europe/London)'), so
+    the invitation states the cohort's zone without the script."""
+    said = lang.gettext
+    heading = said(N_("Mentoring meeting %(number)s of %(total)s: %(title)s"),
+                   number=meeting.number, total=total, title=session.title)
+    subject = f"{heading} ({cohort.title})"
     when = f"{day}, {time}"
-    before = [f"Mentoring meeting {meeting.number} of {total}: {session.title}", cohort.title,
-              "", "When: "]
+    before = [heading, cohort.title, "", said(N_("When:")) + " "]
     after = []
     if cohort.place:
-        after.append(f"Where: {cohort.place}")
+        after.append(said(N_("Where: %(place)s"), place=cohort.place))
     if cohort.video_link:
-        after.append(f"Video call: {cohort.video_link}")
-    after += ["", f"Objective: {session.objective}", "",
-              f"Agenda ({session.minutes} minutes):",
-              *(f"- {row.item} ({row.minutes} min)" for row in session.agenda)]
+        after.append(said(N_("Video call: %(url)s"), url=cohort.video_link))
+    after += ["", said(N_("Objective: %(objective)s"), objective=session.objective), "",
+              said(N_("Agenda (%(minutes)s minutes):"), minutes=session.minutes),
+              *("- " + said(N_("%(item)s (%(minutes)s min)"), item=row.item, minutes=row.minutes)
+                for row in session.agenda)]
     head, tail = "\n".join(before), "\n" + "\n".join(after)
-    return {"subject": subject, "before": head, "when": when, "after": tail,
-            "start": iso_minute(meeting.start), "end": iso_minute(meeting.end),
-            "mailto": mailto(subject, head + when + tail)}
+    return Invite(subject, head, when, tail, iso_minute(meeting.start), iso_minute(meeting.end),
+                  mailto(subject, head + when + tail))

@@ -1,28 +1,48 @@
 """Which PDF files a cohort gets and where they go: the one place the cohort page's links and
 the PDF builder (`engine/pdf.py`) agree on.
 
-A cohort's print page becomes `<cohort id>.pdf` and each pack `<cohort id>-<role>-pack.pdf`,
-beside the cohort's `.ics` file: a download keeps a name that says which cohort it is.
+A cohort's print page becomes one PDF and each pack another (their paths in `paths.py`).
+The cohort page links them only when the build will print them (`Resolved.pdf`).
 """
 
 from __future__ import annotations
 
-from .views import AUDIENCES
+from dataclasses import dataclass
 
-WHOLE = "Whole cohort"
+from ..i18n import N_, Lang
+from .labels import AUDIENCES
+from .paths import cohort_pdf_path, pack_path, print_path
+from .views import View
+
+WHOLE = N_("Whole cohort (PDF)")
+PACK = N_("%(pack)s (PDF)")
 
 
-def _sources(cid: str) -> list[tuple[str, str, str]]:
-    """(page file in the cohort folder, PDF file name, label) for each PDF of a cohort."""
-    return [("print.md", f"{cid}.pdf", WHOLE),
-            *((f"pack-{a}.md", f"{cid}-{a}-pack.pdf", f"{a.capitalize()} pack") for a in AUDIENCES)]
+@dataclass(frozen=True)
+class PdfLink(View):
+    """One PDF button of the cohort page: its label and the file name in the cohort's
+    folder (linked in raw HTML: the engine checks Markdown links before the PDFs exist)."""
+
+    title: str
+    file: str
 
 
-def pdf_links(cid: str) -> list[dict[str, str]]:
-    """The cohort's PDFs for its page, in the order it lists them: a label and the file name
-    in the cohort's folder. Linked in raw HTML, since the files do not exist yet when the
-    engine checks the Markdown links (they are printed from the built pages)."""
-    return [{"title": f"{label} (PDF)", "file": name} for _, name, label in _sources(cid)]
+def _sources(pid: str, cid: str) -> list[tuple[str, str, str]]:
+    """(page path, PDF path, label msgid) for each PDF of a cohort."""
+    return [(print_path(pid, cid), cohort_pdf_path(pid, cid), WHOLE),
+            *((pack_path(pid, cid, a.id), cohort_pdf_path(pid, cid, a.id), a.pack)
+              for a in AUDIENCES)]
+
+
+def pdf_links(pid: str, cid: str, lang: Lang) -> list[PdfLink]:
+    """The cohort's PDFs for its page, in the order it lists them, labelled in the site's
+    language."""
+    found = []
+    for _, target, label in _sources(pid, cid):
+        text = lang.gettext(label) if label == WHOLE else lang.gettext(
+            PACK, pack=lang.gettext(label))
+        found.append(PdfLink(text, target.rsplit("/", 1)[1]))
+    return found
 
 
 def pdf_target(page_path: str) -> str | None:
@@ -31,8 +51,7 @@ def pdf_target(page_path: str) -> str | None:
     parts = page_path.split("/")
     if len(parts) != 4 or parts[0] != "programs":
         return None
-    cid = parts[2]
-    for page, name, _ in _sources(cid):
-        if parts[3] == page:
-            return "/".join([*parts[:3], name])
+    for page, target, _ in _sources(parts[1], parts[2]):
+        if page == page_path:
+            return target
     return None

@@ -1,7 +1,9 @@
-"""Plan stage: the validated library and its schedules become page specs and a navigation.
+"""Plan stage: the resolved library becomes page specs, calendar files and a navigation.
 
-Everything a template shows is computed here (dates, running times, backlinks, prompts drawn
-from topics, previous and next meeting), so templates only lay data out. Nothing is written.
+Everything a template shows is computed here (dates, running times, backlinks as links,
+prompts drawn from topics, previous and next meeting), so templates only lay data out. The
+pages come from the registered page kinds (`plan/kinds/`); this module adds the nav, checks
+that no two outputs share an address, and gathers the site-wide settings. Nothing is written.
 """
 
 from __future__ import annotations
@@ -9,30 +11,33 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ContentError, HandbookError, format_loc, quote
-from ..resolve.revisions import Revisions
-from ..resolve.schedule import CohortSchedule, schedule_cohort
+from ..i18n import N_, Lang
+from ..resolve.events import CalendarFile
+from ..resolve.schedule import CohortSchedule
+from ..resolve.site import Resolved
 from ..validate.library import Library
-from ..validate.models import Program
-from .calendars import CalendarFile, calendar_files
-from .cohort import cohort_pages, meeting_link
-from .views import (
-    AUDIENCES,
-    Link,
-    PageSpec,
+from .calendars import calendar_files
+from .kinds import kinds, plan_pages
+from .labels import AUDIENCES, SECTIONS
+from .paths import (
+    INDEX,
     address,
     cohort_calendar_path,
-    cohort_dir,
-    format_day,
+    cohort_path,
+    curriculum_path,
     meeting_calendar_path,
     module_path,
     playbook_path,
-    program_dir,
+    program_path,
+    section_index,
     topic_path,
 )
+from .views import PageSpec
 
 NavItem = Any  # MkDocs nav format: a str path, or {title: str | list[NavItem]}
 
@@ -48,193 +53,70 @@ class SitePlan:
     site: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class _Usage:
-    """Who uses a library item: programs, plan sessions, and dated meetings."""
-
-    programs: dict[str, Link] = field(default_factory=dict)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-    audiences: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
-    errors: list[ContentError] = []
-    result: dict[tuple[str, str], CohortSchedule] = {}
-    for key, cohort in library.cohorts.items():
-        doc = library.source("cohort", "/".join(key))
-        plan = library.programs[key[0]].meeting_plan
-        found, problems = schedule_cohort(cohort, plan, doc.error)
-        errors += problems
-        if found:
-            result[key] = found
-    if errors:
-        raise HandbookError(errors)
-    return result
-
-
-def _usage(library: Library, schedules: dict[tuple[str, str], CohortSchedule]
-           ) -> dict[tuple[str, str], _Usage]:
-    """Backlinks for every topic, challenge and module: computed once, read by many pages."""
-    usage: dict[tuple[str, str], _Usage] = defaultdict(_Usage)
-    for pid, program in sorted(library.programs.items()):
-        program_link = Link(program.title, f"{program_dir(pid)}/index.md")
-        cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
-        for audience in AUDIENCES:
-            for mid in getattr(program.curricula, audience):
-                use = usage[("module", mid)]
-                use.programs[pid] = program_link
-                use.audiences[pid].append(audience)
-        for chid in program.challenges:
-            usage[("challenge", chid)].programs[pid] = program_link
-        for index, session in enumerate(program.meeting_plan):
-            meetings = [meeting_link(pid, cid, cohort, schedules[(pid, cid)].meetings[index])
-                        for cid, cohort in cohorts]
-            entry = {"program": program.title, "number": index + 1, "session": session.title,
-                     "meetings": meetings}
-            for kind, ids in (("topic", session.topics), ("challenge", session.challenges)):
-                for ident in ids:
-                    usage[(kind, ident)].programs[pid] = program_link
-                    usage[(kind, ident)].sessions.append(entry)
-    return usage
-
-
-def _program_pages(library: Library, pid: str, program: Program,
-                   schedules: dict[tuple[str, str], CohortSchedule]) -> list[PageSpec]:
-    source = library.source("program", pid).file
-    base = program_dir(pid)
-    cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
-    kpis = {k.id: k.name for o in program.objectives for k in o.kpis}
-    context = {
-        "program": program,
-        "kpi_names": kpis,
-        "roles": {r.id: r.name for r in program.roles},
-        "sessions": [{"number": i + 1, "session": s,
-                      "topics": [Link(library.topics[t].title, topic_path(t)) for t in s.topics]}
-                     for i, s in enumerate(program.meeting_plan)],
-        "session_titles": {s.id: s.title for s in program.meeting_plan},
-        "challenges": [Link(library.challenges[c].title, playbook_path(c))
-                       for c in program.challenges],
-        "curricula": [Link(f"{a.capitalize()} curriculum", f"{base}/curriculum-{a}.md")
-                      for a in AUDIENCES if getattr(program.curricula, a)],
-        "cohorts": [{"link": Link(c.title, f"{cohort_dir(pid, cid)}/index.md"),
-                     "first": format_day(schedules[(pid, cid)].meetings[0].start),
-                     "last": format_day(schedules[(pid, cid)].meetings[-1].start),
-                     "format": c.format} for cid, c in cohorts],
-    }
-    pages = [PageSpec(f"{base}/index.md", "program.md.j2", program.title, context, source)]
-    for audience in AUDIENCES:
-        ids = getattr(program.curricula, audience)
-        if not ids:
-            continue
-        modules = [{"link": Link(library.modules[m].title, module_path(m)),
-                    "module": library.modules[m]} for m in ids]
-        role = next((r for r in program.roles if r.id == audience), None)
-        pages.append(PageSpec(
-            f"{base}/curriculum-{audience}.md", "curriculum.md.j2",
-            f"{program.title}: {audience} curriculum",
-            {"program": program, "program_link": Link(program.title, f"{base}/index.md"),
-             "audience": audience, "role": role, "modules": modules,
-             "total_minutes": sum(m["module"].minutes for m in modules)},
-            source, search_boost=0.5,
-        ))
-    return pages
-
-
-def _library_pages(library: Library, usage: dict[tuple[str, str], _Usage]) -> list[PageSpec]:
-    pages = []
-    kinds = (("topic", library.topics, topic_path, "topic.md.j2"),
-             ("challenge", library.challenges, playbook_path, "challenge.md.j2"),
-             ("module", library.modules, module_path, "module.md.j2"))
-    for kind, items, path_of, template in kinds:
-        for ident, item in sorted(items.items()):
-            use = usage.get((kind, ident), _Usage())
-            source = library.source(kind, ident).file
-            pages.append(PageSpec(path_of(ident), template, item.title, {
-                "item": item, "programs": list(use.programs.values()),
-                "sessions": use.sessions,
-                "audiences": {use.programs[p].title: a for p, a in use.audiences.items()},
-            }, source))
-    return pages
-
-
-def _index_pages(library: Library) -> list[PageSpec]:
-    programs = [{"link": Link(p.title, f"{program_dir(pid)}/index.md"), "program": p,
-                 "cohorts": [Link(c.title, f"{cohort_dir(pid, cid)}/index.md")
-                             for (q, cid), c in sorted(library.cohorts.items()) if q == pid]}
-                for pid, p in sorted(library.programs.items())]
-
-    def listing(items: dict[str, Any], path_of: Any) -> list[dict[str, Any]]:
-        return [{"link": Link(i.title, path_of(k)), "item": i} for k, i in sorted(items.items())]
-
-    return [
-        PageSpec("index.md", "home.md.j2", library.site.title,
-                 {"site": library.site, "programs": programs,
-                  "counts": {"topics": len(library.topics), "challenges": len(library.challenges),
-                             "modules": len(library.modules)}}, "content/site.yml",
-                 search_boost=0.5),
-        PageSpec("programs/index.md", "section.md.j2", "Programs",
-                 {"section": "programs", "entries": [
-                     {"link": p["link"], "item": p["program"]} for p in programs]},
-                 "content/programs", search_boost=0.5),
-        PageSpec("training/index.md", "section.md.j2", "Training",
-                 {"section": "training", "entries": listing(library.modules, module_path)},
-                 "content/training", search_boost=0.5),
-        PageSpec("topics/index.md", "section.md.j2", "Topics",
-                 {"section": "topics", "entries": listing(library.topics, topic_path)},
-                 "content/topics", search_boost=0.5),
-        PageSpec("challenges/index.md", "section.md.j2", "Challenges",
-                 {"section": "challenges", "entries": listing(library.challenges, playbook_path)},
-                 "content/challenges", search_boost=0.5),
-    ]
-
-
 def _nav(library: Library) -> list[NavItem]:
     """Sections and handbooks only: agendas hang off their cohort page, so each page's
     sidebar stays small however many meetings the site holds."""
+    lang = Lang(library.site.language)
+
     def title(text: str) -> str:
         return html.escape(text, quote=False)  # MkDocs renders nav titles as HTML
 
-    programs: list[NavItem] = ["programs/index.md"]
+    programs: list[NavItem] = [section_index("programs")]
     for pid, program in sorted(library.programs.items()):
-        entries: list[NavItem] = [{"Handbook": f"{program_dir(pid)}/index.md"}]
-        entries += [{f"{a.capitalize()} curriculum": f"{program_dir(pid)}/curriculum-{a}.md"}
-                    for a in AUDIENCES if getattr(program.curricula, a)]
-        entries += [{title(c.title): f"{cohort_dir(pid, cid)}/index.md"}
+        entries: list[NavItem] = [{title(lang.gettext(N_("Handbook"))): program_path(pid)}]
+        entries += [{title(lang.gettext(a.curriculum)): curriculum_path(pid, a.id)}
+                    for a in AUDIENCES if getattr(program.curricula, a.id)]
+        entries += [{title(c.title): cohort_path(pid, cid)}
                     for (q, cid), c in sorted(library.cohorts.items()) if q == pid]
         programs.append({title(program.title): entries})
 
-    def section(index: str, items: dict[str, Any], path_of: Any) -> list[NavItem]:
-        return [index, *({title(i.title): path_of(k)} for k, i in
-                         sorted(items.items(), key=lambda kv: kv[1].title.casefold()))]
+    def section(ident: str, items: dict[str, Any], path_of: Any) -> NavItem:
+        return {title(lang.gettext(SECTIONS[ident].title)): [section_index(ident), *(
+            {title(i.title): path_of(k)}
+            for k, i in sorted(items.items(), key=lambda kv: kv[1].title.casefold()))]}
 
+    programs_section = SECTIONS["programs"]  # (a literal inside gettext() is a msgid)
     return [
-        {"Home": "index.md"},
-        {"Programs": programs},
-        {"Training": section("training/index.md", library.modules, module_path)},
-        {"Topics": section("topics/index.md", library.topics, topic_path)},
-        {"Challenges": section("challenges/index.md", library.challenges, playbook_path)},
+        {title(lang.gettext(N_("Home"))): INDEX},
+        {title(lang.gettext(programs_section.title)): programs},
+        section("training", library.modules, module_path),
+        section("topics", library.topics, topic_path),
+        section("challenges", library.challenges, playbook_path),
     ]
 
 
-def plan_site(library: Library, revisions: Revisions | None = None, pdf: bool = False
-              ) -> SitePlan:
-    """Every page, file and nav entry of the site, computed in memory; calendar events at the
-    revision the ledger gives them (none: as a first build publishes them). `pdf`: the build
-    will make PDFs (engine/pdf.py), so cohort pages link them unless the content says no."""
-    schedules = _schedules(library)
-    usage = _usage(library, schedules)
-    pages = _index_pages(library)
-    for pid, program in sorted(library.programs.items()):
-        pages += _program_pages(library, pid, program, schedules)
-    for (pid, cid), cohort in sorted(library.cohorts.items()):
-        pages += cohort_pages(library, pid, cid, cohort, schedules[(pid, cid)],
-                              pdf and library.site.pdf)
-    pages += _library_pages(library, usage)
-    calendars = calendar_files(library, schedules, revisions)
+def _nav_paths(nav: Any) -> Iterator[str]:
+    if isinstance(nav, str):
+        yield nav
+    for item in nav if isinstance(nav, list) else nav.values() if isinstance(nav, dict) else ():
+        yield from _nav_paths(item)
+
+
+def check_kinds(pages: list[PageSpec], nav: list[NavItem]) -> None:
+    """Each page is of a registered kind and in the nav exactly when its kind says so (a new
+    kind in the nav needs its place in `_nav`)."""
+    registered, listed = kinds(), set(_nav_paths(nav))
+    for page in pages:
+        kind = registered.get(page.kind)
+        if kind is None:
+            raise RuntimeError(f"{page.path}: the page kind {page.kind!r} is not registered")
+        if (page.path in listed) is not kind.in_nav:
+            raise RuntimeError(f"{page.path}: a {kind.name} page is {'' if kind.in_nav else 'not '}"
+                               f"meant to be in the nav")
+
+
+def plan_site(resolved: Resolved) -> SitePlan:
+    """Every page, file and nav entry of the site, computed in memory from the resolved
+    library; calendar events at the revision the ledger gives them."""
+    library, schedules = resolved.library, resolved.schedules
+    pages = plan_pages(resolved)
+    nav = _nav(library)
+    check_kinds(pages, nav)
+    calendars = calendar_files(resolved.calendars, schedules)
     check_paths(library, pages, _calendar_claims(library, schedules), set(calendars))
     counts = {"programs": len(library.programs), "cohorts": len(library.cohorts),
               "meetings": sum(len(s.meetings) for s in schedules.values()), "pages": len(pages)}
-    return SitePlan(tuple(pages), _nav(library), calendars, counts, _site_settings(library))
+    return SitePlan(tuple(pages), nav, calendars, counts, _site_settings(library))
 
 
 @dataclass(frozen=True)
@@ -326,4 +208,5 @@ def _site_settings(library: Library) -> dict[str, Any]:
     epoch = int(dt.datetime.combine(max(starts), dt.time(), tzinfo=dt.UTC).timestamp())
     return {"title": site.title, "organisation": site.organisation,
             "contact": site.contact.model_dump(exclude_none=True),
-            "privacy": site.privacy, "source_date_epoch": epoch, "pdf": site.pdf}
+            "privacy": site.privacy, "source_date_epoch": epoch, "language": site.language,
+            "pdf": site.pdf}

@@ -1,17 +1,36 @@
-"""Small values the plan hands to templates: page paths, links and formatted dates.
+"""What the plan hands the render stage: page specs, page kinds, links, the view models'
+shared parts and formatted dates.
 
-Paths live in one place so a page and every link to it always agree.
+A page's data is a view model: a frozen dataclass, typed, that Jinja reads by attribute
+(`a.day`) as it would a dict's keys. `**view` gives a template its variables, one per field.
+Paths are built in `paths.py` only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import keyword
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
+from ..i18n import ENGLISH, N_, Lang
 from ..validate.models import TimedItem
 
-AUDIENCES = ("mentor", "mentee", "coordinator")
+
+class View:
+    """Base of every view model (subclasses are frozen dataclasses). `keys` and `__getitem__`
+    let `**view` spread the fields into a template's variables; a field named after a Python
+    keyword takes a trailing underscore (`from_`) and templates still write `row.from`."""
+
+    def keys(self) -> Iterator[str]:
+        return (f.name for f in fields(self))  # type: ignore[arg-type]
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key + "_" if keyword.iskeyword(key) else key)
+        except AttributeError:
+            raise KeyError(key) from None
 
 
 @dataclass(frozen=True)
@@ -29,88 +48,103 @@ class PageSpec:
     path: str  # relative to the docs folder, e.g. topics/digital-tools.md
     template: str
     title: str
-    context: dict[str, Any]
+    context: View | Mapping[str, Any]  # the view model (a plain mapping in a few tests)
     source: str  # the content file it comes from, named in template errors
     # Listing pages repeat the summaries of the pages they list; demoting them in search
     # lets the page a reader wants come first.
     search_boost: float | None = None
     search_exclude: bool = False  # copies of other pages (print, packs) stay out of search
+    kind: str = ""  # the name of its page kind in the registry (plan/kinds)
 
 
-def program_dir(pid: str) -> str:
-    return f"programs/{pid}"
+@dataclass(frozen=True)
+class Kind:
+    """A page kind: where its pages go, the view model they take, the template that lays it
+    out and whether they are in the nav. Registered in `plan.kinds`; the kind's family module
+    builds its pages with `page`, so these settings are written once."""
+
+    name: str
+    template: str
+    view: type[View]
+    path: Callable[..., str]  # from paths.py
+    in_nav: bool = True
+    # Out-of-nav kinds: a `not_in_nav` pattern (gitignore style) matching every such page;
+    # the generated engine config lists it.
+    glob: str = ""
+    search_boost: float | None = None
+    search_exclude: bool = False
+
+    def page(self, view: View, title: str, source: str, *where: Any) -> PageSpec:
+        """The page of this kind at `path(*where)`."""
+        if not isinstance(view, self.view):
+            raise TypeError(f"a {self.name} page takes a {self.view.__name__}, not {view!r}")
+        return PageSpec(self.path(*where), self.template, title, view, source,
+                        self.search_boost, self.search_exclude, self.name)
 
 
-def cohort_dir(pid: str, cid: str) -> str:
-    return f"programs/{pid}/{cid}"
+def format_day(value: dt.date | dt.datetime, lang: Lang = ENGLISH) -> str:
+    """'Monday 15 March 2027' (Babel's CLDR names for other languages, never the machine's
+    locale, and no strftime, which is slow on aware times)."""
+    return lang.day(value)
 
 
-def meeting_path(pid: str, cid: str, number: int, session_id: str) -> str:
-    return f"{cohort_dir(pid, cid)}/{number:02d}-{session_id}.md"
+def _clock(value: dt.datetime, lang: Lang = ENGLISH) -> str:
+    return lang.clock(value)
 
 
-def cohort_calendar_path(pid: str, cid: str) -> str:
-    return f"{cohort_dir(pid, cid)}/{cid}.ics"
-
-
-def meeting_calendar_path(pid: str, cid: str, number: int, session_id: str) -> str:
-    return meeting_path(pid, cid, number, session_id).removesuffix(".md") + ".ics"
-
-
-def address(path: str) -> str:
-    """Where MkDocs publishes a docs file with `use_directory_urls`: `a/b.md` and `a/b/index.md`
-    both become `a/b/`, so two such pages overwrite each other in the built site."""
-    if not path.endswith(".md"):
-        return path
-    stem = path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
-
-
-def topic_path(ident: str) -> str:
-    return f"topics/{ident}.md"
-
-
-def playbook_path(ident: str) -> str:
-    return f"challenges/{ident}.md"
-
-
-def module_path(ident: str) -> str:
-    return f"training/{ident}.md"
-
-
-# English names whatever the machine's locale (and no strftime, which is slow on aware times).
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def format_day(value: dt.date | dt.datetime) -> str:
-    """'Monday 15 March 2027': unambiguous in every English-speaking office."""
-    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def _clock(value: dt.datetime) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def format_time_range(start: dt.datetime, end: dt.datetime) -> str:
+def format_time_range(start: dt.datetime, end: dt.datetime, lang: Lang = ENGLISH) -> str:
     """'16:00–17:00 GMT (Europe/London)': the abbreviation shows the DST state."""
-    return f"{_clock(start)}–{_clock(end)} {start.tzname()} ({start.tzinfo})"
+    return f"{_clock(start, lang)}–{_clock(end, lang)} {start.tzname()} ({start.tzinfo})"
 
 
-def format_clock(start: dt.datetime) -> str:
+def format_clock(start: dt.datetime, lang: Lang = ENGLISH) -> str:
     """'16:00 Europe/London time': the zone name, since the abbreviation changes with DST."""
-    return f"{_clock(start)} {start.tzinfo} time"
+    return lang.gettext(N_("%(clock)s %(zone)s time"), clock=_clock(start, lang),
+                        zone=str(start.tzinfo))
 
 
-def agenda_rows(start: dt.datetime, items: list[TimedItem]) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class AgendaRow(View):
+    """One agenda item with its clock times (templates read `row.from`)."""
+
+    from_: str
+    to: str
+    minutes: int
+    item: str
+
+
+def agenda_rows(start: dt.datetime, items: list[TimedItem], lang: Lang = ENGLISH
+                ) -> list[AgendaRow]:
     """Agenda items with their clock times, so a pair can keep to time."""
     rows, clock = [], start
     for item in items:
         finish = clock + dt.timedelta(minutes=item.minutes)
-        rows.append({"from": _clock(clock), "to": _clock(finish),
-                     "minutes": item.minutes, "item": item.item})
+        rows.append(AgendaRow(_clock(clock, lang), _clock(finish, lang), item.minutes, item.item))
         clock = finish
     return rows
+
+
+@dataclass(frozen=True)
+class Entry(View):
+    """A listed item and the link to its page (section indexes, packs)."""
+
+    link: Link
+    item: Any
+
+
+@dataclass(frozen=True)
+class ModuleEntry(View):
+    """A training module in a curriculum or pack."""
+
+    link: Link
+    module: Any
+
+
+@dataclass(frozen=True)
+class UsageEntry(View):
+    """A session of a program that uses a library item, with its dated meetings."""
+
+    program: str
+    number: int
+    session: str
+    meetings: list[Link]

@@ -201,7 +201,7 @@ class _ReuseExtension(Extension):
                                    PRIORITY)
 
 
-class _RawIds(htmlparser.HTMLParser):  # type: ignore[misc]
+class _RawIds(htmlparser.HTMLParser):
     """Ids (and <a name>) in raw HTML, found as MkDocs finds them in a page's Markdown."""
 
     def __init__(self) -> None:

@@ -20,11 +20,14 @@ import yaml
 
 from .. import fork
 from ..errors import ContentError, HandbookError, outdated_override_hint, relative
-from ..plan.calendars import CalendarFile, serialize_calendars
+from ..i18n import DEFAULT as DEFAULT_LANGUAGE
+from ..i18n import Lang
 from ..plan.views import Link, PageSpec
+from ..resolve.events import CalendarFile
 from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
-from . import embed
+from . import embed, i18n
+from .calendars import serialize_calendars
 
 
 class Raw(str):
@@ -141,8 +144,8 @@ def _raw_concat(parts: Iterable[str]) -> Raw:
 
 
 @functools.lru_cache(maxsize=8)
-def make_environment(template_dirs: tuple[str, ...],
-                     listing: tuple[str, ...] = ()) -> jinja2.Environment:
+def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = (),
+                     language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     """One environment per template search path for the life of the process: each template
     is compiled once, and recompiled only when its file changes (Jinja checks the mtime).
 
@@ -151,7 +154,8 @@ def make_environment(template_dirs: tuple[str, ...],
     `handbook/<name>` always means the packaged one, so a project template can extend it and
     replace one block. `listing` (the files in the project's folders) is only part of the
     cache key: a file added there during `serve` must make a new environment, since Jinja
-    would keep using the packaged template it found before."""
+    would keep using the packaged template it found before. `language`: the catalog the
+    templates' labels come from (i18n.py)."""
     packaged = jinja2.FileSystemLoader(template_dirs[-1])
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
@@ -169,6 +173,7 @@ def make_environment(template_dirs: tuple[str, ...],
     env.filters["e"] = escape_text
     env.filters["html"] = html_text
     env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
+    i18n.install(env, Lang(language), finalize, Raw)
     return env
 
 
@@ -259,7 +264,8 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
-                template_dirs: list[Path], root: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+                template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE
+                ) -> tuple[dict[str, str], dict[str, bytes]]:
     """Markdown text of every page and the bytes of every calendar file, or every template
     error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
@@ -282,7 +288,7 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     rendered = fork.map_parts(
         lambda part: _render_part([p for g in part for p in g[0]], env_dirs, root,
                                   calendars=[c for g in part for c in g[1]],
-                                  listing=listing), parts)
+                                  listing=listing, language=language), parts)
     output: dict[str, str] = {}
     files: dict[str, bytes] = {}
     errors: dict[str, ContentError] = {}  # one message per broken template
@@ -299,9 +305,9 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
                  share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = (),
-                 listing: tuple[str, ...] = ()
+                 listing: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE
                  ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
-    env = make_environment(template_dirs, listing)
+    env = make_environment(template_dirs, listing, language)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()

@@ -13,10 +13,10 @@ build's time. It only has to be newer than what apps hold (and the sequence deci
 this way the output stays a function of the files: two clones that build the same content and
 ledger at different times (say, a ledger not yet committed after a change) write the same bytes.
 
-Stages: the pipeline reads the ledger after loading the content; the plan revises each event
-(`Revisions.revise`); only `handbook build` records the result (`record`), after the docs are
-written; `handbook check` writes nothing. `discover()` looks at no other file at the content
-root than site.yml, so the ledger is never taken for content.
+Stages: the pipeline reads the ledger after loading the content; resolve revises each event
+(`Revisions.revise`); only `handbook build` records the result (`write/ledger.py`), after the
+docs are written; `handbook check` writes nothing. `discover()` looks at no other file at the
+content root than site.yml, so the ledger is never taken for content.
 """
 
 from __future__ import annotations
@@ -24,35 +24,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import ContentError, HandbookError, quote, relative
 from ..load.loader import RawDocument, parse_yaml
 from ..validate.models import FIRST_YEAR, LAST_YEAR
-from ..write.files import atomic_write
-
-if TYPE_CHECKING:
-    from ..plan.calendars import CalendarFile, MeetingEvent
+from .events import MeetingEvent
 
 LEDGER = "calendar-revisions.yml"
 KEYS = ("sequence", "stamp", "fingerprint")
 STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 # RFC 5545 SEQUENCE is a signed 32-bit integer: leave room for one more revision.
 MAX_SEQUENCE = 2**31 - 2
-PLAIN_UID = re.compile(r"[A-Za-z0-9][\w.@-]*")
+# One entry a line, as write/ledger.py writes it.
 LINE = re.compile(r"(?P<uid>[A-Za-z0-9][\w.@-]*|'(?:[^']|'')*'): "
                   r"\{sequence: (?P<sequence>[0-9]{1,10}), "
                   rf"stamp: (?P<stamp>{STAMP.pattern}), fingerprint: (?P<fingerprint>\w+)}}")
-HEADER = """\
-# Calendar revisions, kept by `handbook build`: commit this file with the content.
-# For each calendar event (by UID): a fingerprint of its title, times, place, description and
-# link, its revision number (SEQUENCE) and stamp (DTSTAMP, UTC). When a meeting changes, the
-# build raises both, so calendar apps that imported the meeting take the new version.
-# Do not edit by hand; deleting it starts every event again at sequence 0.
-"""
 HINT = ("this file is kept by `handbook build`: restore it from version control, or delete it "
         "(every event then starts again at sequence 0, and calendar apps that imported an "
         "earlier version may keep it)")
@@ -94,10 +82,11 @@ class Revisions:
 
 def read_revisions(content: Path, root: Path) -> Revisions:
     """The ledger in the content folder (none yet: empty), or one located error per bad entry."""
-    return Revisions(_read(content / LEDGER, root))
+    return Revisions(read_entries(content / LEDGER, root))
 
 
-def _read(path: Path, root: Path) -> dict[str, Revision]:
+def read_entries(path: Path, root: Path) -> dict[str, Revision]:
+    """The ledger's entries by UID (no file: none)."""
     if not path.is_file():
         return {}
     file = relative(path, root)
@@ -129,9 +118,10 @@ def _read(path: Path, root: Path) -> dict[str, Revision]:
 
 
 def _read_lines(text: str) -> dict[str, Revision] | None:
-    """The ledger as `ledger_text` writes it, one entry a line; None at anything else. Parsing
-    thousands of flow mappings with PyYAML took 0.25 s on a site of 2,400 meetings, most of the
-    generator's time for calendars; a regular expression per line takes a few milliseconds."""
+    """The ledger as `write.ledger.ledger_text` writes it, one entry a line; None at anything
+    else. Parsing thousands of flow mappings with PyYAML took 0.25 s on a site of 2,400
+    meetings, most of the generator's time for calendars; a regular expression per line takes
+    a few milliseconds."""
     entries: dict[str, Revision] = {}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
@@ -194,26 +184,6 @@ def _problem(value: object) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def ledger_text(old: dict[str, Revision], calendars: Iterable[CalendarFile]) -> str:
-    """The ledger after publishing these calendars. Entries of events no longer on the site are
-    kept: a meeting that comes back must not restart below what apps already hold."""
-    entries = dict(old)
-    done: set[str] = set()  # a meeting's event is in its own file and its cohort's
-    for file in calendars:
-        for event in file.events:
-            if event.uid not in done:
-                done.add(event.uid)
-                entries[event.uid] = Revision(event.fingerprint, event.sequence, event.stamp)
-    lines = [HEADER]
-    for uid in sorted(entries):
-        entry = entries[uid]
-        stamp = entry.stamp.astimezone(dt.UTC).isoformat()[:19] + "Z"  # whole seconds
-        key = uid if PLAIN_UID.fullmatch(uid) else _quoted(uid)
-        lines.append(f"{key}: {{sequence: {entry.sequence}, stamp: {stamp}, "
-                     f"fingerprint: {entry.fingerprint}}}\n")
-    return "".join(lines)
-
-
 def _too_large(sequence: str) -> str:
     return (f"{sequence} is too large: calendars take revision numbers up to {MAX_SEQUENCE + 1},"
             " and a changed meeting needs the next one")
@@ -222,28 +192,3 @@ def _too_large(sequence: str) -> str:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def record(content: Path, root: Path, calendars: Iterable[CalendarFile]) -> bool:
-    """Bring the ledger up to date with the calendars just written; True if it changed. Only
-    `handbook build` calls this. Written only when different, so an unchanged build leaves the
-    file (and `mkdocs serve`, which watches content/) alone; atomically, so a crash leaves the
-    old ledger whole."""
-    path = content / LEDGER
-    old = _read(path, root)
-    calendars = list(calendars)
-    if path.is_file() and all(old.get(e.uid) == Revision(e.fingerprint, e.sequence, e.stamp)
-                              for file in calendars for e in file.events):
-        return False  # the usual build: every event as recorded
-    text = ledger_text(old, calendars)
-    if path.is_file():
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    elif text == HEADER:
-        return False  # a site without meetings needs no ledger
-    atomic_write(path, text.encode("utf-8"))
-    return True

@@ -73,12 +73,12 @@ def slots(schedule: Schedule) -> Iterator[dt.date]:
                                byweekday=weekday(POSITIONS[schedule.week or "first"]))
     else:
         interval = 1 if schedule.cadence == "weekly" else int(schedule.cadence.split()[1])
-        weekday = WEEKDAY_NAMES.index(schedule.weekday or "monday")
+        day = WEEKDAY_NAMES.index(schedule.weekday or "monday")
         # rrule counts intervals from dtstart's week; anchor on the first meeting day itself so
         # 'every 2 weeks' from a Wednesday start means the very next Monday, then every other.
-        start += dt.timedelta(days=(weekday - start.weekday()) % 7)
+        start += dt.timedelta(days=(day - start.weekday()) % 7)
         rule = rrule.rrule(rrule.WEEKLY, dtstart=start, interval=interval,
-                           byweekday=WEEKDAYS[weekday])
+                           byweekday=WEEKDAYS[day])
     for index, occurrence in enumerate(rule):
         if index >= MAX_SLOTS or occurrence.year > LAST_YEAR:  # no date past what builds use
             return

@@ -7,6 +7,7 @@ topic guide, a survey naming a KPI) is checked here, with the closest ids as a h
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import ContentError, did_you_mean
@@ -20,7 +21,7 @@ def _loc(doc: RawDocument, path: Path_, message: str, hint: str = "") -> Content
     return doc.error(path, message, hint)
 
 
-def _refs(doc: RawDocument, path: Path_, ids: list[str], known: dict[str, object],
+def _refs(doc: RawDocument, path: Path_, ids: list[str], known: Mapping[str, object],
           what: str) -> list[ContentError]:
     return [
         _loc(doc, (*path, i), f"no {what[:-1]} with id {ident!r}",

@@ -2,46 +2,46 @@
 
 Every model forbids unknown keys (a misspelt key must be an error, not silently ignored) and is
 frozen, so later stages cannot change what validation accepted. Every field carries a
-description: it feeds the JSON Schema that editors use to complete and check YAML.
+description: it feeds the JSON Schema that editors use to complete and check YAML, and the
+comments of the `handbook new` scaffolds. The building blocks are in fields.py, a cohort's
+schedule in schedule_model.py; every model is importable from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import functools
-import re
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from ..i18n import DEFAULT as DEFAULT_LANGUAGE
+from ..i18n import LANGUAGES
+from .fields import FIRST_YEAR as FIRST_YEAR  # re-exported: the stages import them from here
+from .fields import LAST_YEAR as LAST_YEAR
+from .fields import MAX_ID_LENGTH as MAX_ID_LENGTH
+from .fields import SLUG_PATTERN as SLUG_PATTERN
+from .fields import (
+    Audience,
+    Email,
+    HintedError,
+    Minutes,
+    Model,
+    SiteUrl,
+    Slug,
+    Text,
+    TextList,
+    Url,
 )
-
-from ..errors import quote
+from .fields import Person as Person
+from .fields import TimedItem as TimedItem
+from .goals import Goal
 from .prose import markdown_problems
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# Ids name files and folders (a cohort's `<id>.ics`, its writer's `.<id>.ics.<pid>.tmp`); 80
-# keeps every generated name far below the 255 bytes a file system allows.
-MAX_ID_LENGTH = 80
+from .schedule_model import Blackout as Blackout
+from .schedule_model import HolidayCalendar as HolidayCalendar
+from .schedule_model import Schedule as Schedule
 
 
 class MarkdownText(str):
     """A prose field whose Markdown is rendered (after raw HTML is neutralised)."""
-
-
-class HintedError(ValueError):
-    """A validation message with a hint; validate.py prints the hint under the message."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def _safe_markdown(value: str) -> MarkdownText:
@@ -55,104 +55,15 @@ def _safe_markdown(value: str) -> MarkdownText:
     return MarkdownText(value)
 
 
-def _single_line(value: str) -> str:
-    return " ".join(value.split())
-
-
-def _is_url(value: str) -> str:
-    if not re.match(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"@]+@[^\s<>\"]+)$", value):
-        raise ValueError("must be an http(s):// address or a mailto: link")
-    return value
-
-
-def _is_site_url(value: str) -> str:
-    # Calendar events append a page's path to it: a query or fragment would end up in the
-    # middle of every address (https://example.com/a?c=1/programs/...).
-    if not re.match(r"^https?://[^\s<>\"?#/]+(?:/[^\s<>\"?#]*)?$", value, re.I):
-        raise HintedError("must be the web address the site is published at, starting with "
-                          "http:// or https://, with no '?' or '#' part",
-                          "write the address readers open the home page at, e.g. "
-                          "https://intranet.example.com/handbook/")
-    return value
-
-
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _is_zone(value: str) -> str:
-    if value not in _zones():  # never hand a user string to the file system (ZoneInfo would)
-        close = difflib.get_close_matches(value, sorted(_zones()), n=1)
-        tip = f"; did you mean {close[0]!r}?" if close else "; use a name such as Europe/London"
-        raise ValueError(f"unknown time zone {quote(value)}{tip}")
-    return value
-
-
-# Every date the build uses must fit the build's own clocks: the newest cohort start becomes
-# SOURCE_DATE_EPOCH, which gzip (sitemap.xml.gz) stores in 32 bits, good until 2106.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-
-def _plausible(value: dt.date) -> dt.date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_YEAR} to "
-                         f"{LAST_YEAR}; check the year")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_plausible)]
-
-
-def _is_cadence(value: str) -> str:
-    normal = " ".join(value.lower().split())
-    if not re.match(r"^(weekly|every [1-9][0-9]? weeks?|monthly)$", normal):
-        raise ValueError(
-            f"unknown cadence {quote(value)}; use 'weekly', 'every 2 weeks' (any number) "
-            "or 'monthly'"
-        )
-    return normal
-
-
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH),
-    Field(description="An id: lowercase letters, digits and single hyphens, e.g. `digital-tools`."),
-]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True),
-                 AfterValidator(_single_line)]
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_url)]
-SiteUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_is_site_url)]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"),
-]
-Minutes = Annotated[int, Field(ge=1, le=600)]
-Audience = Literal["mentor", "mentee", "coordinator"]
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-TextList = Annotated[list[Text], Field(min_length=1)]
 
-
-class Model(BaseModel):
-    """Base for every content model: unknown keys are errors; values never change later."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# --- shared pieces -----------------------------------------------------------------------
-
-
-class Person(Model):
-    name: Text = Field(description="Full name as participants know the person.")
-    email: Email | None = Field(None, description="Work email address.")
-    phone: Text | None = Field(None, description="Phone number or extension.")
-
-
-class TimedItem(Model):
-    minutes: Minutes = Field(description="How long this item takes, in minutes.")
-    item: Text = Field(description="What happens in this slot.")
-
+def _catalogued(value: str) -> str:
+    """A language the generator can write its own labels in (one catalog each)."""
+    if value not in LANGUAGES:
+        raise HintedError(f"{value!r} is not a language handbook has labels for",
+                          f"write one of {', '.join(LANGUAGES)} (a catalog in "
+                          "generator/locale/ adds another)")
+    return value
 
 # --- program -------------------------------------------------------------------------------
 
@@ -162,12 +73,17 @@ class Kpi(Model):
     name: Text = Field(description="What is measured.")
     target: Text = Field(description="The value the program aims for, e.g. '80% or more'.")
     measured_by: Text = Field(description="How and when the figure is collected.")
+    goal: Goal | None = Field(None, description="The target in a form results are compared "
+                              "with, when the target text cannot be read (see README).")
 
 
 class Objective(Model):
     title: Text = Field(description="The objective in a few words.")
     description: Prose = Field(description="Why it matters to the business (Markdown).")
-    kpis: list[Kpi] = Field(min_length=1, description="Measurable indicators for it.")
+    kpis: list[Kpi] = Field(
+        min_length=1,
+        description="Measurable indicators for it; survey questions feed them through `kpi`.",
+    )
 
 
 class ComparisonRow(Model):
@@ -180,7 +96,7 @@ class Comparison(Model):
     title: Text = Field(description="Heading of the comparison table.")
     other_label: Text = Field(description="Column heading for the other approach.")
     this_label: Text = Field(description="Column heading for this program.")
-    rows: list[ComparisonRow] = Field(min_length=1, description="One row per aspect.")
+    rows: list[ComparisonRow] = Field(min_length=1, description="One row per aspect compared.")
 
 
 class Role(Model):
@@ -192,16 +108,18 @@ class Role(Model):
 
 
 class Enrolment(Model):
-    mode: Literal["open", "invite-only"] = Field(description="Open registration or invite-only.")
-    description: Prose = Field(description="How people join (Markdown).")
+    mode: Literal["open", "invite-only"] = Field(
+        description="open (anyone may sign up) or invite-only."
+    )
+    description: Prose = Field(description="How people join and by when (Markdown).")
     channels: TextList = Field(description="Where the program is promoted.")
     selection_criteria: TextList = Field(description="How participants are chosen.")
 
 
 class Matching(Model):
-    description: Prose = Field(description="How pairs are formed (Markdown).")
+    description: Prose = Field(description="How the coordinator forms pairs (Markdown).")
     criteria: TextList = Field(description="What pairs are matched on.")
-    trial_period: Text = Field(description="How long the trial lasts and what happens after.")
+    trial_period: Text = Field(description="How long the trial lasts and what happens after it.")
     rematching: Text = Field(description="How a pair that does not work is re-matched.")
 
 
@@ -213,25 +131,33 @@ class LaunchStep(Model):
 class SurveyQuestion(Model):
     question: Text = Field(description="The question as participants read it.")
     answer: Literal["scale", "yes-no", "number", "text"] = Field(
-        "scale", description="Answer form: 1-5 scale, yes/no, a number or free text."
+        "scale", description="Answer form: scale (1-5), yes-no, number or text."
     )
-    kpi: Slug | None = Field(None, description="Id of the program KPI this answer feeds.")
+    kpi: Slug | None = Field(
+        None, description="Id of the program KPI this answer feeds (optional)."
+    )
 
 
 class Survey(Model):
     id: Slug = Field(description="Survey id.")
     title: Text = Field(description="Survey name, e.g. 'Mid-point survey'.")
-    after_session: Slug = Field(description="Meeting-plan session after which it is sent.")
+    after_session: Slug = Field(description="The meeting-plan session after which it is sent.")
     audience: list[Literal["mentor", "mentee", "coordinator", "sponsor"]] = Field(
-        min_length=1, description="Who answers it."
+        min_length=1, description="Who answers it: mentor, mentee, coordinator or sponsor."
     )
-    questions: list[SurveyQuestion] = Field(min_length=1, description="The questions.")
+    questions: list[SurveyQuestion] = Field(min_length=1, description="The questions, in order.")
 
 
 class Curricula(Model):
-    mentor: list[Slug] = Field(default_factory=list, description="Training module ids.")
-    mentee: list[Slug] = Field(default_factory=list, description="Training module ids.")
-    coordinator: list[Slug] = Field(default_factory=list, description="Training module ids.")
+    mentor: list[Slug] = Field(
+        default_factory=list, description="Training module ids every mentor completes."
+    )
+    mentee: list[Slug] = Field(
+        default_factory=list, description="Training module ids every mentee completes."
+    )
+    coordinator: list[Slug] = Field(
+        default_factory=list, description="Training module ids for coordinators."
+    )
 
 
 class Session(Model):
@@ -241,11 +167,13 @@ class Session(Model):
     title: Text = Field(description="Session title.")
     objective: Text = Field(description="What the pair should have achieved by the end.")
     minutes: Minutes = Field(description="Meeting length; the agenda must add up to it.")
-    topics: list[Slug] = Field(default_factory=list, description="Topic guide ids discussed.")
+    topics: list[Slug] = Field(
+        default_factory=list, description="Topic guide ids (content/topics/) discussed."
+    )
     challenges: list[Slug] = Field(
         default_factory=list, description="Challenge playbook ids worth reading beforehand."
     )
-    agenda: list[TimedItem] = Field(min_length=1, description="Timed agenda items.")
+    agenda: list[TimedItem] = Field(min_length=1, description="Timed agenda items, in order.")
     prompts: list[Text] = Field(
         default_factory=list, description="Discussion prompts beyond those of the topics."
     )
@@ -263,25 +191,45 @@ class Session(Model):
 
 
 class Program(Model):
-    title: Text = Field(description="Program name.")
+    title: Text = Field(description="Program name, shown in navigation and page titles.")
     summary: Text = Field(description="One sentence shown in lists.")
-    purpose: Prose = Field(description="Why the program exists (Markdown).")
-    comparison: Comparison | None = Field(None, description="Optional comparison table.")
-    objectives: list[Objective] = Field(min_length=1, description="Objectives with KPIs.")
-    duration: Text = Field(description="How long a cohort runs, e.g. 'Six months'.")
-    cadence: Text = Field(description="How often pairs meet, in words.")
+    purpose: Prose = Field(
+        description="Why the program exists: the problem it solves and for whom (Markdown)."
+    )
+    comparison: Comparison | None = Field(
+        None, description="Optional: a table comparing this program with another approach."
+    )
+    objectives: list[Objective] = Field(
+        min_length=1, description="What the business gains; each objective has measurable KPIs."
+    )
+    duration: Text = Field(description="How long a cohort runs, in words, e.g. 'Six months'.")
+    cadence: Text = Field(
+        description="How often pairs meet, in words (the dates come from each cohort)."
+    )
     format: Text = Field(description="In person, virtual or hybrid, in words.")
-    roles: list[Role] = Field(min_length=1, description="Roles with responsibilities.")
+    roles: list[Role] = Field(
+        min_length=1,
+        description="Who takes part; mentor, mentee and coordinator are the usual role ids.",
+    )
     enrolment: Enrolment = Field(description="How people join.")
     matching: Matching = Field(description="How pairs are formed.")
-    launch_steps: list[LaunchStep] = Field(min_length=1, description="Launch checklist.")
-    evaluation: list[Survey] = Field(min_length=1, description="Surveys and when they run.")
-    recognition: TextList = Field(description="How participants are recognised.")
-    curricula: Curricula = Field(description="Training modules per audience.")
-    challenges: list[Slug] = Field(
-        default_factory=list, description="Challenge playbook ids relevant to the program."
+    launch_steps: list[LaunchStep] = Field(
+        min_length=1, description="The coordinator's checklist before a cohort starts."
     )
-    meeting_plan: list[Session] = Field(min_length=1, description="Sessions in order.")
+    evaluation: list[Survey] = Field(min_length=1, description="Surveys and when they are sent.")
+    recognition: TextList = Field(description="How participants are thanked and recognised.")
+    curricula: Curricula = Field(
+        description="Training module ids (files in content/training/) per audience."
+    )
+    challenges: list[Slug] = Field(
+        default_factory=list,
+        description="Challenge playbook ids (files in content/challenges/) relevant to the "
+        "whole program.",
+    )
+    meeting_plan: list[Session] = Field(
+        min_length=1,
+        description="Sessions in order: every cohort runs them; the dates come from the cohort.",
+    )
 
 
 # --- cohort --------------------------------------------------------------------------------
@@ -290,81 +238,27 @@ class Program(Model):
 class Pair(Model):
     mentor: Text = Field(description="Mentor's name.")
     mentee: Text = Field(description="Mentee's name.")
-    department: Text | None = Field(None, description="Department(s) of the pair.")
-    mentor_email: Email | None = Field(None, description="Mentor's work email.")
-    mentee_email: Email | None = Field(None, description="Mentee's work email.")
-
-
-class Blackout(Model):
-    start: Day = Field(description="First blocked day, e.g. 2027-07-19.")
-    end: Day | None = Field(None, description="Last blocked day; omit for a single day.")
-    reason: Text = Field(description="Why, shown on moved meetings, e.g. 'Summer break'.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Blackout:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
-
-class HolidayCalendar(Model):
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
-        description="ISO country code, e.g. GB, DE, US."
-    )
-    subdivision: Text | None = Field(None, description="Region code, e.g. ENG, BY, CA.")
-
-
-class Schedule(Model):
-    start: Day = Field(description="The first meeting is the first date on or after this.")
-    cadence: Annotated[str, AfterValidator(_is_cadence)] = Field(
-        description="'weekly', 'every 2 weeks' (any N) or 'monthly'."
-    )
-    weekday: Weekday | None = Field(None, description="Meeting weekday, e.g. tuesday.")
-    week: Literal["first", "second", "third", "fourth", "last"] | None = Field(
-        None, description="Monthly only: which weekday of the month, e.g. 'second'."
-    )
-    day_of_month: int | None = Field(
-        None, ge=1, le=28, description="Monthly only: day of the month (1-28)."
-    )
-    time: dt.time = Field(description="Local start time, e.g. '16:00'.")
-    time_zone: Annotated[str, AfterValidator(_is_zone)] = Field(
-        description="IANA time zone, e.g. Europe/London."
-    )
-    holidays: HolidayCalendar | None = Field(None, description="Public holidays to avoid.")
-    blackouts: list[Blackout] = Field(default_factory=list, description="Dates to avoid.")
-    when_blocked: Literal["next-working-day", "skip"] = Field(
-        "next-working-day",
-        description="A meeting on a holiday or blackout moves to the next working day, "
-        "or is skipped and the cohort runs one slot longer.",
-    )
-    end_by: Day | None = Field(None, description="Optional: the last meeting must be by then.")
-
-    @model_validator(mode="after")
-    def _rule_complete(self) -> Schedule:
-        if self.cadence == "monthly":
-            if self.day_of_month is None and (self.weekday is None or self.week is None):
-                raise ValueError(
-                    "a monthly cadence needs either day_of_month, or weekday and week "
-                    "(e.g. week: second, weekday: tuesday)"
-                )
-            if self.day_of_month is not None and (self.weekday or self.week):
-                raise ValueError("give day_of_month, or weekday and week, not both")
-        else:
-            if self.weekday is None:
-                raise ValueError(f"cadence {self.cadence!r} needs a weekday, e.g. tuesday")
-            if self.week is not None or self.day_of_month is not None:
-                raise ValueError("week and day_of_month apply only to a monthly cadence")
-        return self
+    department: Text | None = Field(None, description="Department(s) of the pair (optional).")
+    mentor_email: Email | None = Field(None, description="Mentor's work email (optional).")
+    mentee_email: Email | None = Field(None, description="Mentee's work email (optional).")
 
 
 class Cohort(Model):
     title: Text = Field(description="Cohort name, e.g. 'Spring 2027'.")
-    summary: Prose | None = Field(None, description="A short introduction (Markdown).")
+    summary: Prose | None = Field(
+        None, description="Optional: a short introduction on the cohort page (Markdown)."
+    )
     coordinator: Person = Field(description="Who runs this cohort day to day.")
-    format: Literal["in-person", "virtual", "hybrid"] = Field(description="Meeting format.")
+    format: Literal["in-person", "virtual", "hybrid"] = Field(
+        description="Meeting format: in-person (needs place), virtual (needs video_link) or "
+        "hybrid (needs both)."
+    )
     place: Text | None = Field(None, description="Where in-person meetings happen.")
     video_link: Url | None = Field(None, description="Video-call link for virtual meetings.")
-    schedule: Schedule = Field(description="When the cohort meets.")
+    schedule: Schedule = Field(
+        description="When the cohort meets: meeting dates are never typed, they follow from "
+        "start and the cadence."
+    )
     pairs: list[Pair] = Field(default_factory=list, description="Mentor-mentee pairs.")
 
     @model_validator(mode="after")
@@ -442,6 +336,18 @@ class TrainingModule(Model):
         return self
 
 
+class Signatory(Model):
+    name: Text = Field(description="Who signs the certificates, as printed under the line.")
+    title: Text | None = Field(None, description="Their role, printed under the name, e.g. "
+                                                 "Chief People Officer (optional).")
+
+
+class Certificates(Model):
+    signatory: Signatory | None = Field(
+        None, description="Who signs every participant's certificate; without one the "
+                          "certificate is given for the organisation.")
+
+
 class Site(Model):
     title: Text = Field(description="Site title shown in the header.")
     organisation: Text = Field(description="Organisation name, shown in the footer.")
@@ -454,6 +360,20 @@ class Site(Model):
         "internal",
         description="internal shows names, pairs and contacts; public hides every participant.",
     )
+    language: Annotated[str, AfterValidator(_catalogued)] = Field(
+        DEFAULT_LANGUAGE, description="Language of every label, date and the theme's interface: "
+                                      "en, de, fr or es (the languages handbook has a catalog "
+                                      "for).")
+    languages: list[Annotated[str, AfterValidator(_catalogued)]] | None = Field(
+        None, min_length=1, description="A site in several languages: one site each under "
+        "site/<lang>/, the first the default that untranslated texts fall back to, e.g. "
+        "[en, de, fr]. Texts are translated in X.<lang>.yml files beside each X.yml.")
+    results_min_group: int = Field(
+        5, ge=1, description="Fewest answers a result needs to be shown; smaller groups show "
+                             "'too few answers to show'.")
+    certificates: Certificates | None = Field(
+        None, description="Certificates for the participants of a finished cohort (internal "
+                          "edition only): who signs them.")
     pdf: bool = Field(
         True,
         description="false: `handbook build` makes no PDF of cohorts and packs, and links none.",

@@ -1,10 +1,11 @@
 """Public edition check: no participant's or coordinator's name reaches the output.
 
-The templates leave pairs and coordinators out of a public build, but an author can still
-write a name into free text ("questions go to Priya"). So a public build searches every text
-value of the content for the names the cohorts define and reports the file, line and field.
-The rendered pages and calendars are searched too, so a name that reached the output some
-other way (a customised template) is still caught.
+The resolve stage removes pairs and coordinators from a public edition before anything is
+planned (`resolve/privacy.py`), but an author can still write a name into free text
+("questions go to Priya"). So a public build searches every text value of the content for the
+names the cohorts define and reports the file, line and field. The rendered pages and
+calendars are searched too, so a name that reached the output some other way (a customised
+template, a setting) is still caught: this is the last guard, on what would be published.
 
 What counts as a name, as a whole word: the full name; the first and last part together
 ("Pieter Berg" for Pieter van den Berg); each part of three letters or more ("Cora", "López").
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
 DEFINING = ("coordinator", "pairs")
 HINT = ("a public edition names no participant: write the role instead (the cohort "
         "coordinator, your mentor), or build the internal edition (privacy: internal)")
-OUTPUT_HINT = ("the field check found nothing, so a template or setting printed it: a template "
-               "must leave people out when `public` is true")
+OUTPUT_HINT = ("the content fields name nobody, so a template or setting printed it: look for a "
+               "name written into a customised template or into mkdocs.yml")
 MAX_OUTPUT_ERRORS = 10
 # Dropped when folding: combining marks (accents, after NFKD) and invisible format characters
 # (soft hyphen, zero-width space and joiners, word joiner, BOM) that split a name on screen.
@@ -199,7 +200,7 @@ def scan_fields(library: Library, people: People) -> list[ContentError]:
 def scan_outputs(people: People, outputs: dict[str, bytes], docs: str,
                  sources: dict[str, str] | None = None) -> list[ContentError]:
     """Each generated file that shows a name: the backstop behind the field scan."""
-    errors = []
+    errors: list[ContentError] = []
     for path, content in sorted(outputs.items()):
         text = content.decode("utf-8", "replace")
         if path.endswith(".ics"):

@@ -10,9 +10,15 @@
 
   var DAY = 86400000;
   var now = new Date();
-  var dateParts = new Intl.DateTimeFormat("en-GB",
+  // The page's language (<html lang>, from site.yml): dates and "in 3 days" follow it; the
+  // sentences come translated from the page itself (data-hb-say-* attributes, see `say`).
+  var lang = document.documentElement.lang || "en";
+  var english = /^en\b/i.test(lang);
+  var dateParts = new Intl.DateTimeFormat(english ? "en-GB" : lang,
     { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  var clockParts = new Intl.DateTimeFormat("en-GB",
+  var fullDate = new Intl.DateTimeFormat(lang, { dateStyle: "full" });
+  var relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+  var clockParts = new Intl.DateTimeFormat(english ? "en-GB" : lang,
     { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
   // British English names some zones only by offset (GMT-4) where American English has a
   // name (EDT), and the other way round (BST).
@@ -23,8 +29,19 @@
     return found ? found.value : "";
   }
 
-  // 'Thursday 22 April 2027', as the pages write dates, whatever the browser's ICU adds.
+  // A sentence the template wrote, translated, into a data-hb-say-<name> attribute of
+  // `element`, its {placeholders} filled in; the English one when the page has none.
+  function say(element, name, fallback, values) {
+    var text = (element && element.getAttribute("data-hb-say-" + name)) || fallback;
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      return values && key in values ? String(values[key]) : all;
+    });
+  }
+
+  // 'Thursday 22 April 2027', as the English pages write dates, whatever the browser's ICU
+  // adds; other languages as their full date ('Donnerstag, 22. April 2027').
   function formatDay(date) {
+    if (!english) return fullDate.format(date);
     return ["weekday", "day", "month", "year"].map(function (type) {
       return part(dateParts, date, type);
     }).join(" ");
@@ -45,8 +62,7 @@
   }
 
   function fromNow(date) {
-    var days = daysUntil(date);
-    return days === 0 ? "today" : days === 1 ? "tomorrow" : "in " + days + " days";
+    return relative.format(daysUntil(date), "day");  // today, tomorrow, in 3 days, morgen
   }
 
   function parseMeetings(text) {
@@ -69,10 +85,12 @@
   function nextSentence(banner, meetings, current, next) {
     var total = meetings.length;
     if (current) {
-      banner.append("Meeting " + current.number + " of " + total + " is on now. ");
+      banner.append(say(banner, "now-on", "Meeting {number} of {total} is on now.",
+                        { number: current.number, total: total }) + " ");
     } else if (next) {
       var when = clock(next.start);
-      banner.append("Next meeting: " + next.number + " of " + total + ", ");
+      banner.append(say(banner, "next", "Next meeting: {number} of {total},",
+                        { number: next.number, total: total }) + " ");
       var link = scheduleLink(next);
       if (link) {
         var a = document.createElement("a");
@@ -83,7 +101,8 @@
       banner.append(formatDay(next.start) + ", " + when.time + " " + when.zone +
                     " — " + fromNow(next.start) + ". ");
     } else {
-      banner.append("All " + total + " meetings have been held. ");
+      banner.append(say(banner, "all-held", "All {total} meetings have been held.",
+                        { total: total }) + " ");
     }
   }
 
@@ -94,13 +113,17 @@
     var next = meetings.filter(function (m) { return m.start > now; })[0];
     var here = meetings[Number(banner.getAttribute("data-hb-this")) - 1];
     if (here && here === current) {
-      banner.append("This meeting is on now.");
+      banner.append(say(banner, "this-now", "This meeting is on now."));
     } else if (here && here === next && !current) {
-      banner.append("This is the next meeting: " + fromNow(here.start) + ".");
+      banner.append(say(banner, "this-next", "This is the next meeting: {when}.",
+                        { when: fromNow(here.start) }));
     } else {
-      if (here && here.end <= now) banner.append("This meeting was held. ");
+      if (here && here.end <= now) banner.append(say(banner, "this-held", "This meeting was held.") + " ");
       nextSentence(banner, meetings, current, next);
-      if (here && here.start > now) banner.append("This meeting is " + fromNow(here.start) + ".");
+      if (here && here.start > now) {
+        banner.append(say(banner, "this-later", "This meeting is {when}.",
+                          { when: fromNow(here.start) }));
+      }
     }
     banner.classList.add("hb-next--shown");
   }
@@ -115,7 +138,7 @@
     var note = row.lastElementChild;
     var mark = document.createElement("span");
     mark.className = "hb-held-mark";
-    mark.textContent = "Held";
+    mark.textContent = say(cell, "held", "Held");
     if (note.textContent.trim()) note.append(" · ");
     note.append(mark);
   });
@@ -152,10 +175,12 @@
   }
 
   var meetingsLists = {};
+  var clearText = {};
   document.querySelectorAll("[data-hb-checklist]").forEach(function (heading) {
     var list = listAfter(heading);
     var key = "handbook.ticks:" + heading.getAttribute("data-hb-checklist");
     if (list) (meetingsLists[key] = meetingsLists[key] || []).push(list);
+    clearText[key] = say(heading, "clear", clearText[key] || "Clear the ticks of this meeting");
   });
 
   Object.keys(meetingsLists).forEach(function (key) {
@@ -184,7 +209,7 @@
     var clear = document.createElement("button");
     clear.type = "button";
     clear.className = "md-button hb-clear";
-    clear.textContent = "Clear the ticks of this meeting";
+    clear.textContent = clearText[key];
     clear.addEventListener("click", function () {
       save(key, {});
       boxes.forEach(function (box) { box.checked = false; });
@@ -221,9 +246,9 @@
   var copy = document.createElement("button");
   copy.type = "button";
   copy.className = "md-button hb-copy";
-  copy.textContent = "Copy the invitation";
+  copy.textContent = say(text, "copy", "Copy the invitation");
   copy.addEventListener("click", function () {
-    var done = function () { copy.textContent = "Copied"; };
+    var done = function () { copy.textContent = say(text, "copied", "Copied"); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text.textContent).then(done, function () {});
     } else {  // plain http on an intranet has no clipboard API: select the text and copy it

@@ -1,0 +1,120 @@
+"""The certificate family: one page per finished cohort holding a certificate for each of its
+mentors and mentees, printed one per sheet, linked from the coordinator's pack.
+
+When a cohort has finished is read from the content, never from the clock (the same content
+builds the same site on any day): its results file records attendance for the closing meeting,
+the last session of the program's meeting plan.
+
+Meetings held: a results file stores, per meeting, how many pairs held it, not which pairs
+(README "Results"), so one pair's count is known only when every meeting was held by all
+pairs or by none, and the attendance counts the pairs the cohort file lists (a pair that
+left early would otherwise be credited); then the certificate says "5 of 6 meetings held".
+Otherwise it states the program's number of meetings and claims nothing about the person.
+
+Only pairs get certificates, and a public edition's library has none (resolve/privacy.py), so
+this family makes no page there without testing the edition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..paths import CERTIFICATES_GLOB, certificates_path, cohort_path
+from ..views import Kind, Link, PageSpec, View, format_day
+
+if TYPE_CHECKING:
+    from ...resolve.schedule import CohortSchedule
+    from ...resolve.site import Resolved
+    from ...validate.library import Library
+    from ...validate.models import Signatory
+    from ...validate.results import Attendance
+
+
+@dataclass(frozen=True)
+class Certificate(View):
+    name: str
+    role: str  # the program's name for the role: 'Junior mentor', 'Buddy'
+
+
+@dataclass(frozen=True)
+class CertificatesView(View):
+    program: str
+    cohort: str
+    cohort_link: Link
+    first: str  # the first meeting's day
+    last: str  # the last meeting's day
+    meetings: int  # meetings in the cohort's schedule
+    held: int | None  # meetings every pair held, where attendance tells it; else None
+    signature: str  # under the signature line: 'Name, Title', or 'For <organisation>'
+    certificates: list[Certificate]
+
+
+CERTIFICATES = Kind("certificates", "certificates.md.j2", CertificatesView, certificates_path,
+                    in_nav=False, glob=CERTIFICATES_GLOB, search_exclude=True)
+KINDS = (CERTIFICATES,)
+
+
+def finished(library: Library, pid: str, cid: str) -> bool:
+    """Whether the cohort has pairs to certify and its closing meeting is on record."""
+    results = library.results.get((pid, cid))
+    attendance = results.attendance if results else None
+    closing = library.programs[pid].meeting_plan[-1].id
+    return bool(library.cohorts[(pid, cid)].pairs) and attendance is not None and (
+        closing in attendance.held)
+
+
+def certificates_link(library: Library, pid: str, cid: str) -> Link | None:
+    """The certificates page of a finished cohort, for the coordinator's pack."""
+    if not finished(library, pid, cid):
+        return None
+    return Link("Print the certificates", certificates_path(pid, cid))
+
+
+def held_by_each_pair(attendance: Attendance) -> int | None:
+    """Meetings every pair held, when the per-meeting counts leave no doubt (each meeting
+    held by all pairs or by none); None when pairs differed."""
+    if any(held not in (0, attendance.pairs) for held in attendance.held.values()):
+        return None
+    return sum(1 for held in attendance.held.values() if held == attendance.pairs)
+
+
+def signature(signatory: Signatory | None, organisation: str) -> str:
+    """What is printed under the signature line."""
+    if signatory is None:
+        return f"For {organisation}"
+    return f"{signatory.name}, {signatory.title}" if signatory.title else signatory.name
+
+
+def _view(library: Library, pid: str, cid: str, schedule: CohortSchedule) -> CertificatesView:
+    program = library.programs[pid]
+    cohort = library.cohorts[(pid, cid)]
+    roles = {role.id: role.name for role in program.roles}
+    attendance = library.results[(pid, cid)].attendance
+    assert attendance is not None  # finished() checked it
+    meetings = schedule.meetings
+    people = [Certificate(getattr(pair, role), roles.get(role, role.capitalize()))
+              for pair in cohort.pairs for role in ("mentor", "mentee")]
+    certificates = library.site.certificates
+    return CertificatesView(
+        program=program.title, cohort=cohort.title,
+        cohort_link=Link(cohort.title, cohort_path(pid, cid)),
+        first=format_day(meetings[0].start), last=format_day(meetings[-1].start),
+        meetings=len(meetings),
+        held=held_by_each_pair(attendance) if attendance.pairs == len(cohort.pairs) else None,
+        signature=signature(certificates.signatory if certificates else None,
+                            library.site.organisation),
+        certificates=people)
+
+
+def pages(resolved: Resolved) -> list[PageSpec]:
+    """A certificates page for every finished cohort with pairs, cohort by cohort."""
+    library = resolved.library
+    found = []
+    for pid, cid in sorted(library.cohorts):
+        if finished(library, pid, cid):
+            view = _view(library, pid, cid, resolved.schedules[(pid, cid)])
+            source = library.source("cohort", f"{pid}/{cid}").file
+            found.append(CERTIFICATES.page(view, f"{view.cohort}: certificates", source,
+                                           pid, cid))
+    return found
