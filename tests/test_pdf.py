@@ -223,7 +223,7 @@ def test_missing_chromium_says_so_in_one_line_and_links_no_pdf(
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "PDF" in line]
     assert len(lines) == 1, result.output
-    assert "Chromium" in lines[0] and "apt install chromium" in lines[0], lines[0]
+    assert "Chromium" in lines[0] and pdf.install_hint() in lines[0], lines[0]
     no_pdf_anywhere(root)
 
 
