@@ -241,6 +241,11 @@ class Pair(Model):
     department: Text | None = Field(None, description="Department(s) of the pair (optional).")
     mentor_email: Email | None = Field(None, description="Mentor's work email (optional).")
     mentee_email: Email | None = Field(None, description="Mentee's work email (optional).")
+    held: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None, description="Meetings this pair held, by their number in the meeting plan (1 is "
+        "the first), e.g. [1, 2, 3, 5]; `handbook import-survey ... attendance` writes it. The "
+        "completion rate and the pair's certificates count them (optional; without it the "
+        "results file's attendance counts are used).")
 
 
 class Cohort(Model):
