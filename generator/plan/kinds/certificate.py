@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...i18n import ENGLISH, N_, Lang
 from ..paths import CERTIFICATES_GLOB, certificates_path, cohort_path
 from ..views import Kind, Link, PageSpec, View, format_day
 
@@ -70,7 +71,8 @@ def certificates_link(library: Library, pid: str, cid: str) -> Link | None:
     """The certificates page of a finished cohort, for the coordinator's pack."""
     if not finished(library, pid, cid):
         return None
-    return Link("Print the certificates", certificates_path(pid, cid))
+    return Link(Lang(library.site.language).gettext(N_("Print the certificates")),
+                certificates_path(pid, cid))
 
 
 def held_by_each_pair(attendance: Attendance) -> int | None:
@@ -90,10 +92,10 @@ def held_by(cohort: Cohort, attendance: Attendance) -> list[int | None]:
     return [common] * len(cohort.pairs)
 
 
-def signature(signatory: Signatory | None, organisation: str) -> str:
+def signature(signatory: Signatory | None, organisation: str, lang: Lang = ENGLISH) -> str:
     """What is printed under the signature line."""
     if signatory is None:
-        return f"For {organisation}"
+        return lang.gettext(N_("For %(organisation)s"), organisation=organisation)
     return f"{signatory.name}, {signatory.title}" if signatory.title else signatory.name
 
 
@@ -101,20 +103,22 @@ def _view(library: Library, pid: str, cid: str, schedule: CohortSchedule) -> Cer
     program = library.programs[pid]
     cohort = library.cohorts[(pid, cid)]
     roles = {role.id: role.name for role in program.roles}
+    lang = Lang(library.site.language)
     attendance = library.results[(pid, cid)].attendance
     assert attendance is not None  # finished() checked it
     meetings = schedule.meetings
-    people = [Certificate(getattr(pair, role), roles.get(role, role.capitalize()), held)
+    people = [Certificate(getattr(pair, role),
+                          roles.get(role, lang.gettext(role.capitalize())), held)
               for pair, held in zip(cohort.pairs, held_by(cohort, attendance), strict=True)
               for role in ("mentor", "mentee")]
     certificates = library.site.certificates
     return CertificatesView(
         program=program.title, cohort=cohort.title,
         cohort_link=Link(cohort.title, cohort_path(pid, cid)),
-        first=format_day(meetings[0].start), last=format_day(meetings[-1].start),
+        first=format_day(meetings[0].start, lang), last=format_day(meetings[-1].start, lang),
         meetings=len(meetings),
         signature=signature(certificates.signatory if certificates else None,
-                            library.site.organisation),
+                            library.site.organisation, lang),
         certificates=people)
 
 
@@ -126,6 +130,8 @@ def pages(resolved: Resolved) -> list[PageSpec]:
         if finished(library, pid, cid):
             view = _view(library, pid, cid, resolved.schedules[(pid, cid)])
             source = library.source("cohort", f"{pid}/{cid}").file
-            found.append(CERTIFICATES.page(view, f"{view.cohort}: certificates", source,
+            title = Lang(library.site.language).gettext(N_("%(cohort)s: certificates"),
+                                                        cohort=view.cohort)
+            found.append(CERTIFICATES.page(view, title, source,
                                            pid, cid))
     return found
