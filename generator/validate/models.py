@@ -57,6 +57,7 @@ def _safe_markdown(value: str) -> MarkdownText:
 
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
 
+
 def _catalogued(value: str) -> str:
     """A language the generator can write its own labels in (one catalog each)."""
     if value not in LANGUAGES:
