@@ -24,6 +24,7 @@ from pathlib import Path
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from babel.support import Translations
 from babel.units import format_unit
 
@@ -94,6 +95,20 @@ class Lang:
     def minutes(self, count: int) -> str:
         """'90 minutes', '90 Minuten', '90 minutos': a duration with its unit."""
         return format_unit(count, "duration-minute", length="long", locale=self.code)
+
+    def number(self, value: float, places: int = 2) -> str:
+        """'4.33', '4,33': at most `places` decimals, no trailing zeros, the locale's decimal
+        sign. Rounded as English always was (Python's own formatting), so English pages keep
+        their bytes; no grouping, as the handbook's numbers are small."""
+        text = f"{value:.{places}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text.replace(".", get_decimal_symbol(self.code))
+
+    def percent(self, value: float, places: int = 1) -> str:
+        """'86.7%', '86,7\u00a0%': a value already in percent (0-100), laid out by the locale's
+        CLDR percent pattern (German, French and Spanish put a no-break space before the sign)."""
+        whole = format_percent(1, locale=self.code)  # '100%', '100\u00a0%'
+        return whole.replace(format_decimal(100, locale=self.code), self.number(value, places))
 
 
 ENGLISH = Lang()

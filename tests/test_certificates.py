@@ -58,38 +58,62 @@ def test_a_finished_cohort_has_a_certificate_for_every_participant(project: Path
     for name in names:
         assert name in text
     # First and last meeting: 9 March 2026 to 10 August 2026 (Easter Monday and May Day
-    # skipped). The pairs held different meetings, so no pair's own count is known: the
-    # certificate states the program's ten meetings.
+    # skipped). Each pair's `held:` list in the cohort file gives both people their count.
     assert text.count("Monday 9 March 2026 to Monday 10 August 2026") == 16
-    assert text.count("A program of 10 meetings") == 16
-    assert "meetings held" not in text
+    held = {c.name: c.held for c in birmingham.certificates}
+    assert held["Niamh Gallagher"] == held["Geoffrey Lang"] == 9
+    assert (text.count("Meetings held: 10 of 10."), text.count("Meetings held: 9 of 10."),
+            text.count("Meetings held: 8 of 10.")) == (4, 6, 6)
+    assert "A program of" not in text
     assert text.count("Dr Eleanor Whitcombe") == 16
     assert "Chief People Officer" in text
 
 
-def test_meetings_held_are_shown_when_every_pair_held_the_same_ones(project: Path) -> None:
-    results = project / "content/programs/new-hire-buddy/results/2026-q1-leeds.yml"
-    held, rest = results.read_text("utf-8").split("surveys:")
-    held = re.sub(r"(?m)^(    [a-z-]+): \d+$", r"\1: 6", held)  # every pair held each one
-    held = held.replace("tools-and-systems: 6", "tools-and-systems: 0")  # but this one
-    results.write_text(held + "surveys:" + rest, encoding="utf-8")
+def test_a_pair_without_a_record_is_credited_with_nothing(project: Path) -> None:
+    cohort = project / "content/programs/new-hire-buddy/cohorts/2026-q1-leeds.yml"
+    _edit(cohort, "    held: [1, 3, 4, 5, 6]\n", "")  # Joanne Whitaker and Kwame Mensah
     leeds = _outputs(project)[LEEDS]
-    assert leeds.count("5 of 6 meetings held") == 12
+    sheets = leeds.split("## Certificate of participation")[1:]
+    assert "A program of 6 meetings" in sheets[2] and "Meetings held" not in sheets[2]
+    assert "Meetings held: 6 of 6." in sheets[0] and "Meetings held: 6 of 6." in sheets[1]
+    assert leeds.count("Meetings held:") == 10
+
+
+def test_meetings_held_from_counts_when_every_pair_held_the_same_ones(project: Path) -> None:
+    # A coordinator with counts only: no `held:` lists, an `attendance:` block instead.
+    cohort = project / "content/programs/new-hire-buddy/cohorts/2026-q1-leeds.yml"
+    cohort.write_text(re.sub(r"(?m)^    held: .*\n", "", cohort.read_text("utf-8")),
+                      encoding="utf-8")
+    results = project / "content/programs/new-hire-buddy/results/2026-q1-leeds.yml"
+    sessions = ["welcome-and-first-week", "tools-and-systems", "how-work-gets-done",
+                "halfway-check", "seeing-the-bigger-picture", "ninety-day-review"]
+    rest = results.read_text("utf-8")
+
+    def counts(pairs: int, each: list[int]) -> str:
+        held = "".join(f"    {s}: {n}\n" for s, n in zip(sessions, each, strict=True))
+        return f"attendance:\n  pairs: {pairs}\n  held:\n{held}"
+
+    results.write_text(counts(6, [6, 0, 6, 6, 6, 6]) + rest, encoding="utf-8")
+    leeds = _outputs(project)[LEEDS]
+    assert leeds.count("Meetings held: 5 of 6.") == 12
     assert "A program of" not in leeds
     assert leeds.count("Thursday 8 January 2026 to Thursday 19 March 2026") == 12
     # Seven pairs ran but the file lists six: whose meetings were missed is unknown.
-    held = held.replace("pairs: 6", "pairs: 7")
-    results.write_text(held.replace(": 6\n", ": 7\n") + "surveys:" + rest, encoding="utf-8")
+    results.write_text(counts(7, [7] * 6) + rest, encoding="utf-8")
     leeds = _outputs(project)[LEEDS]
-    assert "meetings held" not in leeds and leeds.count("A program of 6 meetings") == 12
+    assert "Meetings held" not in leeds and leeds.count("A program of 6 meetings") == 12
+    # Pairs that held different meetings: no one's own count is known.
+    results.write_text(counts(6, [6, 5, 5, 4, 5, 4]) + rest, encoding="utf-8")
+    leeds = _outputs(project)[LEEDS]
+    assert "Meetings held" not in leeds and leeds.count("A program of 6 meetings") == 12
 
 
 def test_unfinished_cohorts_get_no_certificates(project: Path) -> None:
     outputs = _outputs(project)
     assert not [p for p in outputs if "2027-" in p and p.endswith("certificates.md")]
     # Results that stop before the closing meeting: the cohort has not finished.
-    _edit(project / "content/programs/new-hire-buddy/results/2026-q1-leeds.yml",
-          "    ninety-day-review: 4\n", "")
+    cohort = project / "content/programs/new-hire-buddy/cohorts/2026-q1-leeds.yml"
+    cohort.write_text(re.sub(r", 6\]", "]", cohort.read_text("utf-8")), encoding="utf-8")
     outputs = _outputs(project)
     assert LEEDS not in outputs and BIRMINGHAM in outputs
     assert "certificates" not in outputs["programs/new-hire-buddy/2026-q1-leeds/"
@@ -102,6 +126,13 @@ def test_the_public_edition_builds_no_certificate(project: Path) -> None:
     result = prepare(Project.at(project))
     assert not [p for p in result.outputs if p.endswith("certificates.md")]
     assert not [p for p in result.plan.pages if p.kind == "certificates"]
+    # Nothing per pair is published: no one's meetings, no pair; the completion rate, an
+    # aggregate of the pairs' records, still is (the program's results page).
+    text = "\n".join(data.decode("utf-8", "replace") for data in result.outputs.values())
+    assert "Meetings held:" not in text and "held: [" not in text
+    for name in _participants(project, "new-hire-buddy", "2026-q1-leeds"):
+        assert name not in text
+    assert "80.6%" in result.outputs["programs/new-hire-buddy/results.md"].decode("utf-8")
     # The family itself makes nothing from a library without pairs (resolve/privacy.py).
     from handbook.load.loader import load_content
     from handbook.plan.calendars import agenda_urls

@@ -197,3 +197,69 @@ def test_check_command_accepts_results(project: Path) -> None:
     _write(project, "2027-spring-london", SPRING)
     done = CliRunner().invoke(main, ["check", "--root", str(project)])
     assert done.exit_code == 0, done.output
+
+
+LEEDS = "content/programs/new-hire-buddy/cohorts/2026-q1-leeds.yml"
+LEEDS_RESULTS = "content/programs/new-hire-buddy/results/2026-q1-leeds.yml"
+
+
+def _held(project: Path, path: str, lists: list[str]) -> None:
+    """Give the cohort's pairs `held:` lists, in order (as import-survey would write them)."""
+    file = project / path
+    text = re.sub(r"(?m)^    held: .*\n", "", file.read_text("utf-8"))
+    parts = text.split("  - mentor: ")
+    parts[1:] = [part.rstrip("\n") + f"\n    held: {held}\n"
+                 for part, held in zip(parts[1:], lists, strict=True)]
+    file.write_text("  - mentor: ".join(parts), encoding="utf-8")
+
+
+def test_shipped_per_pair_attendance_gives_the_shipped_completion_rates(project: Path) -> None:
+    library = _library(project)
+    assert all(pair.held for key in (("reverse-mentoring", "2026-spring-birmingham"),
+                                     ("new-hire-buddy", "2026-q1-leeds"))
+               for pair in library.cohorts[key].pairs)
+    rm = cohort_outcome(library, "reverse-mentoring", "2026-spring-birmingham")
+    nh = cohort_outcome(library, "new-hire-buddy", "2026-q1-leeds")
+    assert (rm.completion, rm.meetings_due) == (pytest.approx(100 * 71 / 80), 10)
+    assert (nh.completion, nh.meetings_due) == (pytest.approx(100 * 29 / 36), 6)
+    attendance = library.results[("new-hire-buddy", "2026-q1-leeds")].attendance
+    assert attendance is not None and attendance.pairs == 6
+    assert list(attendance.held.values()) == [6, 5, 5, 4, 5, 4]
+
+
+def test_completion_rate_from_per_pair_attendance(project: Path) -> None:
+    # The pairs' records give the attendance; meetings up to the latest any pair held (4) are
+    # due: 8 pairs x 4 = 32, 25 held.
+    _held(project, f"{RM}/cohorts/2027-spring-london.yml",
+          ["[1, 2, 3, 4]", "[1, 2, 3, 4]", "[1, 2, 3, 4]", "[1, 2, 4]", "[1, 2, 3]",
+           "[1, 2, 3]", "[1, 2, 3, 4]", "[]"])
+    assert ("reverse-mentoring", "2027-spring-london") not in _library(project).results
+    _write(project, "2027-spring-london", "surveys:" + SPRING.split("surveys:")[1])
+    library = _library(project)
+    outcome = cohort_outcome(library, "reverse-mentoring", "2027-spring-london")
+    assert outcome.completion == pytest.approx(100 * 25 / 32) and outcome.meetings_due == 4
+    completion = {k.kpi: k for k in outcome.kpis}["meeting-completion"]
+    assert (completion.source, completion.n, completion.met) == ("attendance", 8, False)
+
+
+@pytest.mark.parametrize(("lists", "expected"), [
+    (["[1, 2, 7]"], "pairs[0].held[2]: there is no meeting 7: the meeting plan has 6 meetings"),
+    (["[1, 2, 2]"], "pairs[0].held[2]: meeting 2 is listed twice"),
+])
+def test_mistakes_in_per_pair_attendance_are_located(project: Path, lists: list[str],
+                                                     expected: str) -> None:
+    _held(project, LEEDS, lists + ["[1]"] * 5)
+    errors = _errors(project)
+    lines = (project / LEEDS).read_text("utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if text.endswith(lists[0]))
+    assert any(e.startswith(f"{LEEDS}:{line}:") and expected in e for e in errors), errors
+
+
+def test_per_pair_attendance_and_counts_cannot_both_be_kept(project: Path) -> None:
+    results = project / LEEDS_RESULTS
+    results.write_text(results.read_text("utf-8").replace(
+        "surveys:", "attendance:\n  pairs: 6\n  held: {welcome-and-first-week: 6}\nsurveys:", 1),
+        encoding="utf-8")
+    errors = _errors(project)
+    assert any(e.startswith(LEEDS_RESULTS) and "attendance: the cohort file records the "
+               "meetings each pair held" in e for e in errors), errors

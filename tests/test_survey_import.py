@@ -152,14 +152,73 @@ def test_unknown_survey_and_bad_file(project: Path, tmp_path: Path) -> None:
     assert "Traceback" not in done.output
 
 
-def test_attendance_import(project: Path, tmp_path: Path) -> None:
+def test_attendance_import_writes_each_pairs_meetings(project: Path, tmp_path: Path) -> None:
+    cohort = project / NH / "cohorts/2027-q2-manchester.yml"
+    text = cohort.read_text("utf-8")
+    for old, new in (("    mentee: Tomasz Nowak\n", "    mentee: Tomasz Nowak  # moved desks\n"),
+                     ("  - mentor: Rhys Morgan\n",
+                      "  # Joined in week two.\n  - mentor: Rhys Morgan\n"),
+                     ("    mentee_email: grace.adebayo@example.com\n",
+                      "    mentee_email: grace.adebayo@example.com  # personal address later\n"
+                      "  # Third pair below.\n")):
+        assert old in text
+        text = text.replace(old, new)
+    cohort.write_text(text + "# Last line: kept.\n", encoding="utf-8")
+    results = project / NH / "results/2027-q2-manchester.yml"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text("# Surveys to come.\nsurveys: {}\n", encoding="utf-8")
     sheet = tmp_path / "attendance.csv"
     sheet.write_text("Mentor,Mentee,1,2,Meeting 3,Halfway check\n"
                      "Siobhan Kelly,Tomasz Nowak,x,x,x,x\n"
-                     "Imran Chaudhry,Grace Adebayo,yes,yes,,yes\n"
+                     "imran  chaudhry,Grace Adebayo,yes,yes,,yes\n"
                      "Rhys Morgan,Aisha Rahman,1,1,1,0\n"
                      "Wei Chen,Liam Doherty,x,,x,maybe\n"
-                     "Beatriz Santos,Daniel Osei,✓,✓,✓,✓\n", encoding="utf-8")
+                     "Beatriz Santos,Daniel Ossei,✓,✓,✓,✓\n", encoding="utf-8")
+    done = run("import-survey", "--root", str(project), "new-hire-buddy",
+               "2027-q2-manchester", "attendance", str(sheet))
+    assert done.exit_code == 0, done.output
+    # Bad rows are located and skipped; the rest is imported.
+    assert "row 5, column 'Halfway check': 'maybe'" in done.stderr
+    assert f"{sheet}: row 6: the cohort has no pair of 'Beatriz Santos' and 'Daniel Ossei'" \
+        in done.stderr and "did you mean 'Beatriz Santos and Daniel Osei'" in done.stderr
+    assert "3 pairs imported, 2 rows skipped" in done.stdout
+    new = cohort.read_text("utf-8")
+    for comment in ("# moved desks", "# Joined in week two.", "# personal address later",
+                    "# Third pair below.", "# Last line: kept."):
+        assert comment in new, comment
+    assert "    mentee_email: tomasz.nowak@example.com\n    held: [1, 2, 3, 4]\n" in new
+    assert ("grace.adebayo@example.com  # personal address later\n    held: [1, 2, 4]\n"
+            "  # Third pair below.\n") in new
+    assert "    mentee_email: aisha.rahman@example.com\n    held: [1, 2, 3]\n" in new
+    assert new.count("held:") == 3  # the pairs whose rows were skipped are left as they were
+    assert new.count("\n") == text.count("\n") + 1 + 3  # the last line, three `held:`
+    # Nothing goes into the results file, and the counts follow from the pairs.
+    assert results.read_text("utf-8") == "# Surveys to come.\nsurveys: {}\n"
+    assert run("check", "--root", str(project)).exit_code == 0
+    library = validate(load_content(project / "content", project))
+    outcome = cohort_outcome(library, "new-hire-buddy", "2027-q2-manchester")
+    assert outcome.completion == pytest.approx(100 * 10 / 12) and outcome.meetings_due == 4
+    # Imported again with the rows fixed: each list is replaced where it is.
+    sheet.write_text(sheet.read_text("utf-8").replace("maybe", "").replace("Ossei", "Osei")
+                     .replace("Siobhan Kelly,Tomasz Nowak,x,x,x,x",
+                              "Siobhan Kelly,Tomasz Nowak,x,x,,x"), encoding="utf-8")
+    done = run("import-survey", "--root", str(project), "new-hire-buddy",
+               "2027-q2-manchester", "attendance", str(sheet))
+    assert done.exit_code == 0 and "5 pairs imported, 0 rows skipped" in done.stdout
+    again = cohort.read_text("utf-8")
+    assert again.count("held:") == 5 and "tomasz.nowak@example.com\n    held: [1, 2, 4]\n" in again
+    assert "# Third pair below." in again and "# Last line: kept." in again
+
+
+def test_attendance_import_of_counts_only(project: Path, tmp_path: Path) -> None:
+    # A sheet without the pairs' names can only give counts: they go to the results file.
+    sheet = tmp_path / "attendance.csv"
+    sheet.write_text("Pair,1,2,Meeting 3,Halfway check\n"
+                     "A,x,x,x,x\n"
+                     "B,yes,yes,,yes\n"
+                     "C,1,1,1,0\n"
+                     "D,x,,x,maybe\n"
+                     "E,✓,✓,✓,✓\n", encoding="utf-8")
     done = run("import-survey", "--root", str(project), "new-hire-buddy",
                "2027-q2-manchester", "attendance", str(sheet))
     assert done.exit_code == 0, done.output
@@ -169,5 +228,23 @@ def test_attendance_import(project: Path, tmp_path: Path) -> None:
                                                  "tools-and-systems": "4",
                                                  "how-work-gets-done": "3",
                                                  "halfway-check": "3"}}
-    text = (project / NH / "results/2027-q2-manchester.yml").read_text("utf-8")
-    assert "Siobhan" not in text and "Chen" not in text
+    assert "held:" not in (project / NH / "cohorts/2027-q2-manchester.yml").read_text("utf-8")
+
+
+def test_attendance_by_pair_replaces_the_counts(project: Path, tmp_path: Path) -> None:
+    results = project / NH / "results/2027-q2-manchester.yml"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text("# Kept by the coordinator.\nattendance:\n  pairs: 5\n  held:\n"
+                       "    welcome-and-first-week: 5\n# Surveys follow.\n"
+                       "surveys: {}  # none yet\n",
+                       encoding="utf-8")
+    sheet = tmp_path / "attendance.csv"
+    sheet.write_text("Buddy,New joiner name,Meeting 1\nSiobhan Kelly,Tomasz Nowak,x\n",
+                     encoding="utf-8")
+    done = run("import-survey", "--root", str(project), "new-hire-buddy",
+               "2027-q2-manchester", "attendance", str(sheet))
+    assert done.exit_code == 0, done.output
+    assert results.read_text("utf-8") == ("# Kept by the coordinator.\n# Surveys follow.\n"
+                                          "surveys: {}  # none yet\n")
+    assert "held: [1]" in (project / NH / "cohorts/2027-q2-manchester.yml").read_text("utf-8")
+    assert run("check", "--root", str(project)).exit_code == 0

@@ -1,5 +1,6 @@
 """Editing a cohort file's `pairs` list with ruamel.yaml's round-trip mode, so the author's
-comments, key order and quoting survive an import; only the pairs list changes.
+comments, key order and quoting survive an import; only the pairs list (or, for attendance,
+each pair's `held:` list) changes.
 
 Why a module of its own: ruamel.yaml hangs comments on neighbouring nodes in ways that need
 moving by hand when the list changes (`take_tail`, `take_end`, `put_tail`); that is a job
@@ -127,3 +128,34 @@ def with_pairs(text: str, shown: str, pairs: list[dict[str, str]], append: bool)
     return out.getvalue()
 
 
+
+
+def with_held(text: str, shown: str, held: dict[int, list[int]]) -> str:
+    """The cohort file's text with `held: [...]` set on the pairs given (by index): an existing
+    list is changed where it stands, a new one goes last in its pair, taking over the comment
+    lines that followed the pair's last key (they belong to what comes next)."""
+    yaml = round_trip_yaml(text)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise HandbookError([ContentError(shown, f"cannot edit this YAML: {exc}")]) from None
+    pairs = data["pairs"]
+    for index, numbers in sorted(held.items()):
+        pair = pairs[index]
+        current = pair.get("held")
+        if isinstance(current, CommentedSeq):
+            current[:] = numbers  # keeps its style and its comments
+            continue
+        value = CommentedSeq(numbers)
+        value.fa.set_flow_style()
+        if "held" in pair or pair.fa.flow_style():
+            pair["held"] = value
+            continue
+        tail = detach_comment(pair.ca.items.get(list(pair)[-1]), 2)
+        pair["held"] = value
+        if tail:
+            pair.ca.items["held"] = [None, None, CommentToken("\n" + tail, CommentMark(0), None),
+                                     None]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from ..errors import ContentError, HandbookError, did_you_mean, quote, relative
 from ..load.loader import parse_yaml
@@ -26,9 +28,10 @@ from ..validate.results import question_key
 from ..write.files import atomic_write
 from .importer import cohort_path
 from .roundtrip import round_trip_yaml as _yaml
+from .roundtrip import take_tail, with_held
 from .spreadsheet import clean as _clean
 from .spreadsheet import read_rows
-from .survey_sheet import attendance_from_rows, program_of
+from .survey_sheet import attendance_from_rows, held_from_rows, pair_columns, program_of
 
 # Columns Forms adds about the respondent, never about a question (compared as question_key).
 METADATA = {"id", "start time", "completion time", "email", "name", "last modified time",
@@ -51,6 +54,7 @@ class SurveyImport:
     skipped: list[ContentError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # headers matched to no question
     what: str = "responses"
+    per_pair: bool = False  # meetings held written to the cohort file, pair by pair
 
     def summary(self) -> str:
         skipped = len(self.skipped)
@@ -59,8 +63,14 @@ class SurveyImport:
         if self.ignored:
             lines.append("Columns matched to no question (not imported): "
                          + ", ".join(quote(h) for h in self.ignored) + ".")
-        lines.append(f"Wrote {self.results_file} (aggregates only: no names, emails or "
-                     "free-text answers). Run `handbook check` next.")
+        if self.per_pair:
+            lines.append(f"Wrote the meetings each pair held to {self.results_file} (pairs "
+                         "not imported were left as they were; attendance counts in the "
+                         "results file were removed: they follow from the pairs). Run "
+                         "`handbook check` next.")
+        else:
+            lines.append(f"Wrote {self.results_file} (aggregates only: no names, emails or "
+                         "free-text answers). Run `handbook check` next.")
         return "\n".join(lines)
 
 
@@ -257,10 +267,14 @@ def import_survey(root: Path, program_id: str, cohort: str, survey_id: str, shee
         raise HandbookError([ContentError(sheet_shown, "the spreadsheet is empty",
                                           hint="export it with a header row")])
     (header_row, header), body = rows[0], rows[1:]
+    names = pair_columns(program, header) if survey_id == ATTENDANCE else None
+    if names is not None:
+        return _import_held(root, cohort_file, program, (header_row, header), names, body,
+                            sheet_shown)
     if survey_id == ATTENDANCE:
         block, imported, problems = attendance_from_rows(program, header, header_row, body,
                                                          sheet_shown)
-        what, ignored = "pairs", []
+        what, ignored = "pairs", list[str]()
     else:
         surveys = {s.id: s for s in program.evaluation}
         survey = surveys.get(survey_id)
@@ -278,3 +292,59 @@ def import_survey(root: Path, program_id: str, cohort: str, survey_id: str, shee
             sheet_shown, "no row could be used", hint=f"{shown} was left as it was")])
     write_results(path, shown, survey_id, block, [s.id for s in program.evaluation])
     return SurveyImport(shown, imported, problems, ignored, what)
+
+
+def _import_held(root: Path, cohort_file: Path, program: Program,
+                 head: tuple[int, list[str]], names: tuple[int, int],
+                 body: list[tuple[int, list[str]]], sheet_shown: str) -> SurveyImport:
+    """A sheet naming each pair: the meetings it held go to its `held:` in the cohort file
+    (the results file's counts, if any, are then `check`'s to refuse: one source)."""
+    shown = relative(cohort_file, root)
+    text = cohort_file.read_text(encoding="utf-8")
+    data, _ = parse_yaml(text, shown)
+    raw = data.get("pairs") if isinstance(data, dict) else None
+    pairs = [(str(p.get("mentor", "")), str(p.get("mentee", "")))
+             for p in raw or [] if isinstance(p, dict)]
+    if not isinstance(raw, list) or len(pairs) != len(raw):
+        raise HandbookError([ContentError(shown, "the cohort file has no list of pairs to "
+                                          "match the sheet's rows to",
+                                          hint="import the pairs first (`handbook "
+                                               "import-pairs`)")])
+    held, problems = held_from_rows(program, pairs, head[1], head[0], names, body, sheet_shown)
+    if not held:
+        raise HandbookError([*problems, ContentError(
+            sheet_shown, "no row could be used", hint=f"{shown} was left as it was")])
+    new_text = with_held(text, shown, held)
+    parse_yaml(new_text, shown)  # never write a file `check` could not read
+    atomic_write(cohort_file, new_text.encode("utf-8"))
+    _drop_counts(results_path(cohort_file), relative(results_path(cohort_file), root))
+    return SurveyImport(shown, len(held), problems, [], "pairs", per_pair=True)
+
+
+def _drop_counts(path: Path, shown: str) -> None:
+    """Remove the results file's `attendance:` counts, now that the pairs say the same thing
+    (one source: `check` refuses both); its surveys and comments stay."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    parse_yaml(text, shown)
+    yaml = _yaml(text)
+    data = yaml.load(text)
+    if not isinstance(data, CommentedMap) or ATTENDANCE not in data:
+        return
+    tail = take_tail(data[ATTENDANCE])  # comment lines introducing the next key
+    keys = list(data)
+    del data[ATTENDANCE]
+    after = keys.index(ATTENDANCE)
+    if tail.strip() and after:
+        data.ca.items[keys[after - 1]] = [None, None, CommentToken("\n" + tail, CommentMark(0),
+                                                                   None), None]
+    elif tail.strip():  # it was the first key: the lines join the comments atop the file
+        if not data.ca.comment:
+            data.ca.comment = [None, []]
+        data.ca.comment[1] = [*(data.ca.comment[1] or []),
+                              CommentToken(tail, CommentMark(0), None)]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    parse_yaml(out.getvalue(), shown)
+    atomic_write(path, out.getvalue().encode("utf-8"))

@@ -7,9 +7,9 @@ program can define (`models.Curricula`), in that order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from ..i18n import N_
+from ..i18n import N_, Lang
 from ..validate.models import Curricula
 
 # Each audience's words, written out whole (msgids for the catalogs): "Mentor curriculum" is
@@ -103,14 +103,19 @@ SECTIONS: dict[str, Section] = {s.id: s for s in (
 @dataclass(frozen=True)
 class ResultLabels:
     """The words the results pages and their charts use, so the page, its table and the
-    chart's text alternative say the same thing."""
+    chart's text alternative say the same thing. RESULTS holds the msgids; `in_language`
+    the words of one site."""
 
-    title: str = "Results"
-    too_few: str = "too few answers to show"  # a group below site.yml results_min_group
-    met: str = "Met"
-    missed: str = "Missed"
-    no_verdict: str = "—"  # nothing measured, or withheld
-    no_data: str = "no results"
+    title: str = N_("Results")
+    too_few: str = N_("too few answers to show")  # a group below site.yml results_min_group
+    met: str = N_("Met")
+    missed: str = N_("Missed")
+    no_verdict: str = "—"  # nothing measured, or withheld: no word to translate
+    no_data: str = N_("no results")
+
+    def in_language(self, lang: Lang) -> ResultLabels:
+        return ResultLabels(*(lang.gettext(getattr(self, f.name)) if f.name != "no_verdict"
+                              else getattr(self, f.name) for f in fields(self)))
 
 
 RESULTS = ResultLabels()

@@ -62,7 +62,9 @@ def escape_text(value: str) -> str:
     text = str(value)
     if not NEEDS_ESCAPE.search(text.replace(" ", "")) and text[:1] != " ":
         return text  # the common case: nothing to do
-    text = re.sub(r"\s+", " ", text)  # one line, never indented code; a separator keeps spaces
+    # One line, never indented code; a no-break space stays (Babel's '86,7\u00a0%', French
+    # typography), since it is what keeps a number with its sign.
+    text = re.sub(r"[^\S\u00a0\u202f]+", " ", text)
 
     def one(match: re.Match[str]) -> str:
         char = match.group(1)

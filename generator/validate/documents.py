@@ -7,6 +7,7 @@ here names file, line, column and field. All errors are collected before anythin
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 import types
 import typing
@@ -29,7 +30,7 @@ from .models import (
     TopicGuide,
     TrainingModule,
 )
-from .results import CohortResults, check_results
+from .results import CohortResults, check_results, with_pair_attendance
 
 MODEL_OF: dict[str, type[BaseModel]] = {
     "site": Site,
@@ -197,4 +198,5 @@ def validate(documents: list[RawDocument]) -> Library:
                                                   library.cohorts, library.source)
     if errors:
         raise HandbookError(errors)
-    return library
+    return dataclasses.replace(library, results=with_pair_attendance(
+        library.results, library.programs, library.cohorts))  # pairs' `held:` as counts

@@ -64,7 +64,7 @@ def parse_target(text: str) -> Goal | None:
     percent = re.findall(r"(\d+(?:[.,]\d+)?)\s*%", text)
     op: Op = "at-most" if _AT_MOST.search(text) and not _AT_LEAST.search(text) else "at-least"
     if len(percent) == 1:
-        return Goal(op=op, value=_number(percent[0]), unit="percent")
+        return Goal(op=op, value=_number(percent[0]), unit="percent", measure="answers")
     if percent:
         return None
     rest = _SCALE_WORDS.sub(" ", text)
@@ -73,7 +73,7 @@ def parse_target(text: str) -> Goal | None:
     numbers = re.findall(rf"\b{_NUMBER}\b", rest, re.I)
     if len(numbers) != 1:
         return None
-    return Goal(op=op, value=_number(numbers[0]), unit="mean")
+    return Goal(op=op, value=_number(numbers[0]), unit="mean", measure="answers")
 
 
 def met(goal: Goal, measured: float) -> bool:

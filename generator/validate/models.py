@@ -57,6 +57,7 @@ def _safe_markdown(value: str) -> MarkdownText:
 
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_markdown)]
 
+
 def _catalogued(value: str) -> str:
     """A language the generator can write its own labels in (one catalog each)."""
     if value not in LANGUAGES:
@@ -241,6 +242,11 @@ class Pair(Model):
     department: Text | None = Field(None, description="Department(s) of the pair (optional).")
     mentor_email: Email | None = Field(None, description="Mentor's work email (optional).")
     mentee_email: Email | None = Field(None, description="Mentee's work email (optional).")
+    held: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None, description="Meetings this pair held, by their number in the meeting plan (1 is "
+        "the first), e.g. [1, 2, 3, 5]; `handbook import-survey ... attendance` writes it. The "
+        "completion rate and the pair's certificates count them (optional; without it the "
+        "results file's attendance counts are used).")
 
 
 class Cohort(Model):

@@ -5,6 +5,11 @@ name, email or free-text answer: per question the number who answered (`n`) and 
 each answer (`counts`), and per meeting of the plan how many pairs held it. `handbook
 import-survey` writes it; people may edit it by hand, so every number is checked here against
 the program's surveys and meeting plan, each mistake located at its line.
+
+Attendance has one source per cohort: either each pair's `held:` list in the cohort file
+(which meetings that pair held) or, for a coordinator who only has counts, the results file's
+`attendance:` block; never both. From pairs' lists the counts are derived here, once, before
+the public edition drops the pairs, so later stages read one `Attendance` either way.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field, model_validator
 
 from ..errors import ContentError, did_you_mean, quote
+from .fields import Model, Slug, Text
 from .goals import HOW_TO_WRITE, Goal, parse_target
-from .models import Model, Program, Slug, SurveyQuestion, Text
+from .models import Program, SurveyQuestion
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..load.loader import RawDocument
-    from .models import Cohort
+    from .models import Cohort, Pair
 
 Count = Annotated[int, Field(ge=0)]
 SCALE = ("1", "2", "3", "4", "5")
@@ -107,6 +113,15 @@ def check_results(results_of: dict[tuple[str, str], CohortResults],
         with_results.add(program_id)
         errors += _check_surveys(doc, program, results)
         errors += _check_attendance(doc, program, results)
+        if results.attendance is not None and per_pair(cohorts[(program_id, cohort_id)]):
+            errors.append(doc.error(("attendance",), "attendance: the cohort file records the "
+                                    "meetings each pair held, so the counts follow from it",
+                                    "delete this `attendance:` block (or the pairs' `held:` "
+                                    "lists): a cohort's attendance is kept in one place"))
+    for (program_id, cohort_id), cohort in sorted(cohorts.items()):
+        if program_id in programs and per_pair(cohort):
+            errors += _check_pairs(source("cohort", f"{program_id}/{cohort_id}"),
+                                   len(programs[program_id].meeting_plan), cohort.pairs)
     for program_id in sorted(with_results):
         errors += _check_goals(programs[program_id], source("program", program_id))
     return errors
@@ -184,6 +199,59 @@ def _check_attendance(doc: RawDocument, program: Program,
             errors.append(doc.error(path, f"{held} pairs held this meeting but the cohort had "
                                     f"{attendance.pairs}", "fix the count or `pairs:`"))
     return errors
+
+
+def per_pair(cohort: Cohort) -> bool:
+    """Whether the cohort file records attendance pair by pair."""
+    return any(pair.held is not None for pair in cohort.pairs)
+
+
+def _check_pairs(doc: RawDocument, meetings: int, pairs: list[Pair]) -> list[ContentError]:
+    """Each `held:` number names a meeting of the plan, once. (There is no clock, so "not yet
+    due" can only mean beyond the plan's last meeting.)"""
+    errors = []
+    for i, pair in enumerate(pairs):
+        seen: set[int] = set()
+        for j, number in enumerate(pair.held or []):
+            path = ("pairs", i, "held", j)
+            if number > meetings:
+                errors.append(doc.error(path, f"there is no meeting {number}: the meeting plan "
+                                        f"has {meetings} meetings",
+                                        f"list meetings by their number, 1 to {meetings}"))
+            elif number in seen:
+                errors.append(doc.error(path, f"meeting {number} is listed twice",
+                                        "list each meeting the pair held once"))
+            seen.add(number)
+    return errors
+
+
+def pair_attendance(program: Program, cohort: Cohort) -> Attendance | None:
+    """The counts a cohort's `held:` lists give: the pairs with a list, and per meeting up to
+    the latest any pair held (those were due) how many held it. None without lists."""
+    records = [set(pair.held) for pair in cohort.pairs if pair.held is not None]
+    due = max((max(held) for held in records if held), default=0)
+    if not due:
+        return None
+    return Attendance(pairs=len(records), held={
+        session.id: sum(number in held for held in records)
+        for number, session in enumerate(program.meeting_plan[:due], start=1)})
+
+
+def with_pair_attendance(results_of: dict[tuple[str, str], CohortResults],
+                         programs: dict[str, Program], cohorts: dict[tuple[str, str], Cohort]
+                         ) -> dict[tuple[str, str], CohortResults]:
+    """The results with the attendance of every cohort that keeps it per pair derived from its
+    pairs, for the checked library. Only cohorts with a results file have results (pages,
+    completion, certificates): a cohort whose pairs record meetings but which has no results
+    file yet gets none, as before, rather than results without a file behind them."""
+    out = dict(results_of)
+    for key, results in sorted(results_of.items()):
+        cohort = cohorts.get(key)
+        found = pair_attendance(programs[key[0]], cohort) if cohort and key[0] in programs \
+            else None
+        if found is not None:
+            out[key] = results.model_copy(update={"attendance": found})
+    return out
 
 
 def kpi_goal(program: Program, kpi_id: str) -> Goal | None:

@@ -30,6 +30,7 @@ from markupsafe import escape
 
 from .. import resources
 from ..errors import ContentError, HandbookError, relative
+from ..i18n import DEFAULT, N_, Lang
 from ..plan.kinds import not_in_nav
 from ..render.pages import PACKAGED_PREFIX  # `{% extends "handbook/main.html" %}`
 
@@ -246,7 +247,11 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
                                                **language})
     if site is not None:
         extra = out.get("extra")
-        out["extra"] = {**(extra if isinstance(extra, dict) else {}), "handbook": site}
+        # The footer's label too: the theme override is rendered by the engine, without
+        # handbook's catalogs (site_overrides/partials/copyright.html).
+        office = Lang(site.get("language") or DEFAULT).gettext(N_("Program office:"))
+        out["extra"] = {**(extra if isinstance(extra, dict) else {}),
+                        "handbook": {**site, "office_label": office}}
         if alternates:  # one language of several (pipeline.prepare_all)
             out["extra"]["alternate"] = alternates
     if nav is not None:

@@ -5,11 +5,13 @@ When a cohort has finished is read from the content, never from the clock (the s
 builds the same site on any day): its results file records attendance for the closing meeting,
 the last session of the program's meeting plan.
 
-Meetings held: a results file stores, per meeting, how many pairs held it, not which pairs
-(README "Results"), so one pair's count is known only when every meeting was held by all
-pairs or by none, and the attendance counts the pairs the cohort file lists (a pair that
-left early would otherwise be credited); then the certificate says "5 of 6 meetings held".
-Otherwise it states the program's number of meetings and claims nothing about the person.
+Meetings held: where the cohort file lists the meetings each pair held (`held:`), both people
+of a pair are credited with their pair's count ("Meetings held: 9 of 10"); a pair without a
+list is credited with nothing. A results file's `attendance:` counts say how many pairs held
+each meeting, not which, so from them one pair's count is known only when every meeting was
+held by all pairs or by none, and the counts cover the pairs the cohort file lists (a pair
+that left early would otherwise be credited). Otherwise the certificate states the program's
+number of meetings and claims nothing about the person.
 
 Only pairs get certificates, and a public edition's library has none (resolve/privacy.py), so
 this family makes no page there without testing the edition.
@@ -20,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...i18n import ENGLISH, N_, Lang
 from ..paths import CERTIFICATES_GLOB, certificates_path, cohort_path
 from ..views import Kind, Link, PageSpec, View, format_day
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from ...resolve.schedule import CohortSchedule
     from ...resolve.site import Resolved
     from ...validate.library import Library
-    from ...validate.models import Signatory
+    from ...validate.models import Cohort, Signatory
     from ...validate.results import Attendance
 
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 class Certificate(View):
     name: str
     role: str  # the program's name for the role: 'Junior mentor', 'Buddy'
+    held: int | None  # meetings this person's pair held, where known; else None
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,6 @@ class CertificatesView(View):
     first: str  # the first meeting's day
     last: str  # the last meeting's day
     meetings: int  # meetings in the cohort's schedule
-    held: int | None  # meetings every pair held, where attendance tells it; else None
     signature: str  # under the signature line: 'Name, Title', or 'For <organisation>'
     certificates: list[Certificate]
 
@@ -68,7 +71,8 @@ def certificates_link(library: Library, pid: str, cid: str) -> Link | None:
     """The certificates page of a finished cohort, for the coordinator's pack."""
     if not finished(library, pid, cid):
         return None
-    return Link("Print the certificates", certificates_path(pid, cid))
+    return Link(Lang(library.site.language).gettext(N_("Print the certificates")),
+                certificates_path(pid, cid))
 
 
 def held_by_each_pair(attendance: Attendance) -> int | None:
@@ -79,10 +83,19 @@ def held_by_each_pair(attendance: Attendance) -> int | None:
     return sum(1 for held in attendance.held.values() if held == attendance.pairs)
 
 
-def signature(signatory: Signatory | None, organisation: str) -> str:
+def held_by(cohort: Cohort, attendance: Attendance) -> list[int | None]:
+    """Per pair, the meetings it held: its own `held:` list where the cohort file keeps them,
+    else what the counts leave no doubt about (see the module's docstring), else None."""
+    if any(pair.held is not None for pair in cohort.pairs):
+        return [None if pair.held is None else len(set(pair.held)) for pair in cohort.pairs]
+    common = held_by_each_pair(attendance) if attendance.pairs == len(cohort.pairs) else None
+    return [common] * len(cohort.pairs)
+
+
+def signature(signatory: Signatory | None, organisation: str, lang: Lang = ENGLISH) -> str:
     """What is printed under the signature line."""
     if signatory is None:
-        return f"For {organisation}"
+        return lang.gettext(N_("For %(organisation)s"), organisation=organisation)
     return f"{signatory.name}, {signatory.title}" if signatory.title else signatory.name
 
 
@@ -90,20 +103,22 @@ def _view(library: Library, pid: str, cid: str, schedule: CohortSchedule) -> Cer
     program = library.programs[pid]
     cohort = library.cohorts[(pid, cid)]
     roles = {role.id: role.name for role in program.roles}
+    lang = Lang(library.site.language)
     attendance = library.results[(pid, cid)].attendance
     assert attendance is not None  # finished() checked it
     meetings = schedule.meetings
-    people = [Certificate(getattr(pair, role), roles.get(role, role.capitalize()))
-              for pair in cohort.pairs for role in ("mentor", "mentee")]
+    people = [Certificate(getattr(pair, role),
+                          roles.get(role, lang.gettext(role.capitalize())), held)
+              for pair, held in zip(cohort.pairs, held_by(cohort, attendance), strict=True)
+              for role in ("mentor", "mentee")]
     certificates = library.site.certificates
     return CertificatesView(
         program=program.title, cohort=cohort.title,
         cohort_link=Link(cohort.title, cohort_path(pid, cid)),
-        first=format_day(meetings[0].start), last=format_day(meetings[-1].start),
+        first=format_day(meetings[0].start, lang), last=format_day(meetings[-1].start, lang),
         meetings=len(meetings),
-        held=held_by_each_pair(attendance) if attendance.pairs == len(cohort.pairs) else None,
         signature=signature(certificates.signatory if certificates else None,
-                            library.site.organisation),
+                            library.site.organisation, lang),
         certificates=people)
 
 
@@ -115,6 +130,8 @@ def pages(resolved: Resolved) -> list[PageSpec]:
         if finished(library, pid, cid):
             view = _view(library, pid, cid, resolved.schedules[(pid, cid)])
             source = library.source("cohort", f"{pid}/{cid}").file
-            found.append(CERTIFICATES.page(view, f"{view.cohort}: certificates", source,
+            title = Lang(library.site.language).gettext(N_("%(cohort)s: certificates"),
+                                                        cohort=view.cohort)
+            found.append(CERTIFICATES.page(view, title, source,
                                            pid, cid))
     return found

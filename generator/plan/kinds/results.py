@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...i18n import N_, Lang
 from ...resolve.results import (
     CohortOutcome,
     KpiOutcome,
@@ -124,41 +125,47 @@ def cohort_results_link(library: Library, edition: Edition, pid: str, cid: str) 
     """The link a cohort page shows to its results, when this edition has that page."""
     if (pid, cid) not in library.results or not edition.cohort_results:
         return None
-    return Link(RESULTS.title, results_path(pid, cid))
+    return Link(Lang(library.site.language).gettext(RESULTS.title), results_path(pid, cid))
 
 
 def program_results_link(library: Library, pid: str) -> Link | None:
     """The link a program page shows to its results, when any cohort has results."""
     if not any(p == pid for p, _ in library.results):
         return None
-    return Link(RESULTS.title, program_results_path(pid))
+    return Link(Lang(library.site.language).gettext(RESULTS.title), program_results_path(pid))
 
 
 # --- words -----------------------------------------------------------------------------------
+# Every word and number a results page prints is made here in the site's language (`lang`):
+# labels through the catalog, numbers through Babel ('86.7%', '86,7 %').
+
+ANSWERS = {"yes": N_("Yes"), "no": N_("No")}  # a yes-no question's answers, as a row says them
 
 
-def _value(kpi: KpiOutcome, value: float) -> str:
+def _value(kpi: KpiOutcome, value: float, lang: Lang) -> str:
     unit = kpi.goal.unit if kpi.goal else "mean"
-    return trim(value, 1) + "%" if unit == "percent" else trim(value, 2)
+    return lang.percent(value, 1) if unit == "percent" else lang.number(value, 2)
 
 
-def _counted(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
+def _answers(n: int, lang: Lang) -> str:
+    return lang.ngettext("%(num)s answer", "%(num)s answers", n)
 
 
-def _words(kpi: KpiOutcome) -> tuple[str, str, str]:
+def _words(kpi: KpiOutcome, lang: Lang) -> tuple[str, str, str]:
     """Measured, result and basis of a KPI; a withheld group shows the note and dashes."""
+    words = RESULTS.in_language(lang)
     if kpi.too_few:
-        return RESULTS.too_few, RESULTS.no_verdict, RESULTS.no_verdict
+        return words.too_few, words.no_verdict, words.no_verdict
     if kpi.measured is None:
-        return RESULTS.no_data, RESULTS.no_verdict, RESULTS.no_verdict
-    result = RESULTS.no_verdict if kpi.met is None else RESULTS.met if kpi.met else RESULTS.missed
-    basis = _counted(kpi.n, "pair" if kpi.source == "attendance" else "answer")
-    return _value(kpi, kpi.measured), result, basis
+        return words.no_data, words.no_verdict, words.no_verdict
+    result = words.no_verdict if kpi.met is None else words.met if kpi.met else words.missed
+    basis = (lang.ngettext("%(num)s pair", "%(num)s pairs", kpi.n)
+             if kpi.source == "attendance" else _answers(kpi.n, lang))
+    return _value(kpi, kpi.measured, lang), result, basis
 
 
-def _bar(label: str, kpi: KpiOutcome) -> Row:
-    measured, result, _ = _words(kpi)
+def _bar(label: str, kpi: KpiOutcome, lang: Lang) -> Row:
+    measured, result, _ = _words(kpi, lang)
     if kpi.measured is None:
         return Row(label, None, measured)
     if kpi.met is None:
@@ -167,86 +174,96 @@ def _bar(label: str, kpi: KpiOutcome) -> Row:
                "met" if kpi.met else "missed")
 
 
-def _axis(kpis: list[KpiOutcome]) -> tuple[float, list[tuple[float, str]]]:
+def _axis(kpis: list[KpiOutcome], lang: Lang) -> tuple[float, list[tuple[float, str]]]:
     """The axis of a KPI's chart: 0-100% for a share; for a mean, the 1-5 scale when the
     values and the goal fit it, else a round number above them."""
     goal = next((k.goal for k in kpis if k.goal), None)
     if goal is not None and goal.unit == "percent":
-        return 100.0, [(v, f"{v:g}%") for v in (0, 25, 50, 75, 100)]
+        return 100.0, [(v, lang.percent(v, 0)) for v in (0, 25, 50, 75, 100)]
     top = max([k.measured for k in kpis if k.measured is not None]
               + [goal.value if goal else 0.0])
     scale = 5.0 if top <= 5 else nice_max(top)
     steps = 5 if scale == 5 else 4
-    return scale, [(scale * i / steps, trim(scale * i / steps, 2)) for i in range(steps + 1)]
+    return scale, [(scale * i / steps, lang.number(scale * i / steps, 2))
+                   for i in range(steps + 1)]
 
 
-def _target(kpi: KpiOutcome) -> tuple[float, str] | None:
+def _target(kpi: KpiOutcome, lang: Lang) -> tuple[float, str] | None:
     """Where the target line goes and its short label ('Target ≥ 75%'); the target as the
     author wrote it is in the heading, the table and the chart's description."""
     if kpi.goal is None:
         return None
     sign = "≤" if kpi.goal.op == "at-most" else "≥"
-    return kpi.goal.value, f"Target {sign} {_value(kpi, kpi.goal.value)}"
+    return kpi.goal.value, lang.gettext(N_("Target %(sign)s %(value)s"), sign=sign,
+                                        value=_value(kpi, kpi.goal.value, lang))
 
 
 # --- cohort pages ----------------------------------------------------------------------------
 
 
-def _kpi_row(kpi: KpiOutcome, ident: str) -> KpiRow:
-    measured, result, basis = _words(kpi)
-    scale, ticks = _axis([kpi])
-    summary = f"{kpi.name}: {measured}"
-    summary += f" ({result.lower()}), " if result != RESULTS.no_verdict else ", "
-    summary += f"target {kpi.target}."
-    chart = bar_chart(ident, kpi.name, summary, [_bar("Measured", kpi)], scale, ticks,
-                      _target(kpi))
+def _kpi_row(kpi: KpiOutcome, ident: str, lang: Lang) -> KpiRow:
+    measured, result, basis = _words(kpi, lang)
+    scale, ticks = _axis([kpi], lang)
+    if result != RESULTS.no_verdict:
+        summary = lang.gettext(N_("%(kpi)s: %(measured)s (%(result)s), target %(target)s."),
+                               kpi=kpi.name, measured=measured, result=result.lower(),
+                               target=kpi.target)
+    else:
+        summary = lang.gettext(N_("%(kpi)s: %(measured)s, target %(target)s."), kpi=kpi.name,
+                               measured=measured, target=kpi.target)
+    chart = bar_chart(ident, kpi.name, summary, [_bar(lang.gettext(N_("Measured")), kpi, lang)],
+                      scale, ticks, _target(kpi, lang))
     return KpiRow(kpi.name, kpi.target, measured, result, basis, chart)
 
 
-def _question(question: QuestionOutcome, ident: str) -> QuestionView:
+def _question(question: QuestionOutcome, ident: str, lang: Lang) -> QuestionView:
     free_text = question.answer == "text"
     if question.too_few or free_text:
         return QuestionView(question.question, question.too_few, free_text, [], None,
                             RESULTS.no_verdict, None)
     n = question.n
-    rows = [AnswerRow(answer.capitalize(), count, f"{100 * count / n:.0f}%" if n else "0%")
+    rows = [AnswerRow(lang.gettext(ANSWERS[answer]) if answer in ANSWERS else answer.capitalize(),
+                      count, lang.percent(100 * count / n if n else 0, 0))
             for answer, count in question.counts]
     scale = nice_max(max((r.count for r in rows), default=0))
     ticks = [(v, trim(v, 0)) for v in (0, scale / 2, scale) if v == int(v)]
+    counts = "; ".join(lang.gettext(N_("%(answer)s: %(count)s (%(share)s)"), answer=r.answer,
+                                    count=r.count, share=r.share) for r in rows)
     chart = bar_chart(
         ident, question.question,
-        f"{question.question} {_counted(n, 'answer')}: " + "; ".join(
-            f"{r.answer}: {r.count} ({r.share})" for r in rows) + ".",
+        lang.gettext(N_("%(question)s %(answers)s: %(counts)s."), question=question.question,
+                     answers=_answers(n, lang), counts=counts),
         [Row(r.answer, r.count, f"{r.count} ({r.share})" if r.count else "0") for r in rows],
         scale, ticks)
-    mean = trim(question.mean, 2) if question.mean is not None else None
-    return QuestionView(question.question, False, False, rows, mean, _counted(n, "answer"),
-                        chart)
+    mean = lang.number(question.mean, 2) if question.mean is not None else None
+    return QuestionView(question.question, False, False, rows, mean, _answers(n, lang), chart)
 
 
-def _cohort_view(library: Library, outcome: CohortOutcome) -> CohortResultsView:
+def _cohort_view(library: Library, outcome: CohortOutcome, lang: Lang) -> CohortResultsView:
     pid, cid = outcome.program, outcome.cohort
     program = library.programs[pid]
     counter = iter(range(1, 10_000))
-    kpis = [_kpi_row(k, f"hb-chart-{next(counter)}") for k in outcome.kpis]
+    kpis = [_kpi_row(k, f"hb-chart-{next(counter)}", lang) for k in outcome.kpis]
     surveys = []
     for survey in program.evaluation:
-        questions = [_question(q, f"hb-chart-{next(counter)}")
+        questions = [_question(q, f"hb-chart-{next(counter)}", lang)
                      for q in outcome.questions if q.survey == survey.id]
         if questions:
             surveys.append(SurveyView(survey.title, questions))
-    completion = (f"{trim(outcome.completion, 1)}%" if outcome.completion is not None
+    completion = (lang.percent(outcome.completion, 1) if outcome.completion is not None
                   else None)
     return CohortResultsView(
         Link(program.title, program_path(pid)), Link(outcome.title, cohort_path(pid, cid)),
-        Link(f"{program.title}: {RESULTS.title.lower()} by cohort", program_results_path(pid)),
-        outcome.title, completion, kpis, surveys, library.site.results_min_group)
+        Link(lang.gettext(N_("%(program)s: results by cohort"), program=program.title),
+             program_results_path(pid)),
+        outcome.title, completion, kpis, surveys, library.site.results_min_group,
+        RESULTS.in_language(lang))
 
 
 # --- program pages ---------------------------------------------------------------------------
 
 
-def _program_view(library: Library, edition: Edition, outcome: ProgramOutcome
+def _program_view(library: Library, edition: Edition, outcome: ProgramOutcome, lang: Lang
                   ) -> ProgramResultsView:
     pid = outcome.program
     program = library.programs[pid]
@@ -257,34 +274,39 @@ def _program_view(library: Library, edition: Edition, outcome: ProgramOutcome
         for cid, title, _, value in kpi.points:
             page = cohort_results_link(library, edition, pid, cid)
             rows.append(SeriesRow(Link(title, page.path if page else cohort_path(pid, cid)),
-                                  *_words(value)))
-        scale, ticks = _axis(points)
-        summary = f"{kpi.name} by cohort, oldest first: " + "; ".join(
+                                  *_words(value, lang)))
+        scale, ticks = _axis(points, lang)
+        values = "; ".join(
             f"{row.link.title} {row.measured}" + (
                 f" ({row.result.lower()})" if row.result != RESULTS.no_verdict else "")
-            for row in rows) + f". Target: {kpi.target}."
+            for row in rows)
+        summary = lang.gettext(N_("%(kpi)s by cohort, oldest first: %(values)s. Target: "
+                                  "%(target)s."), kpi=kpi.name, values=values, target=kpi.target)
         chart = bar_chart(f"hb-chart-{index}", kpi.name, summary,
-                          [_bar(title, value) for _, title, _, value in kpi.points],
-                          scale, ticks, _target(points[0]) if points else None)
+                          [_bar(title, value, lang) for _, title, _, value in kpi.points],
+                          scale, ticks, _target(points[0], lang) if points else None)
         series.append(SeriesView(kpi.name, kpi.target, rows, chart))
     return ProgramResultsView(Link(program.title, program_path(pid)), program.title, series,
-                              library.site.results_min_group)
+                              library.site.results_min_group, RESULTS.in_language(lang))
 
 
 def pages(resolved: Resolved) -> list[PageSpec]:
     """Each program's results page, then its cohorts' (oldest first) where the edition has
     them; nothing for a program without results."""
     library, edition = resolved.library, resolved.edition
+    lang = Lang(library.site.language)
     found: list[PageSpec] = []
     for pid, outcome in resolve_results(library).items():
         program = library.programs[pid]
         found.append(PROGRAM_RESULTS.page(
-            _program_view(library, edition, outcome), f"{program.title}: {RESULTS.title.lower()}",
+            _program_view(library, edition, outcome, lang),
+            lang.gettext(N_("%(title)s: results"), title=program.title),
             library.source("program", pid).file, pid))
         if not edition.cohort_results:
             continue
         for cohort in outcome.cohorts:
             found.append(COHORT_RESULTS.page(
-                _cohort_view(library, cohort), f"{cohort.title}: {RESULTS.title.lower()}",
+                _cohort_view(library, cohort, lang),
+                lang.gettext(N_("%(title)s: results"), title=cohort.title),
                 library.source("results", f"{pid}/{cohort.cohort}").file, pid, cohort.cohort))
     return found
