@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import ContentError, did_you_mean
+from .results import question_key
 
 if TYPE_CHECKING:
     from ..load.loader import Path_, RawDocument
@@ -81,7 +82,16 @@ def cross_check(library: Library) -> list[ContentError]:
                                    "meeting plan",
                                    did_you_mean(survey.after_session, known_sessions,
                                                 "sessions")))
+            asked: dict[str, int] = {}
             for q_i, question in enumerate(survey.questions):
+                # Results name a question by its text without case and punctuation
+                # (results.question_key): two that read the same would share one result.
+                first = asked.setdefault(question_key(question.question), q_i)
+                if first != q_i:
+                    errors.append(_loc(doc, (*path, "questions", q_i, "question"),
+                                       f"survey {survey.id!r} already asks this question "
+                                       f"(question {first + 1}); results could not tell them "
+                                       "apart", "word each question of a survey differently"))
                 if question.kpi and question.kpi not in known_kpis:
                     errors.append(_loc(doc, (*path, "questions", q_i, "kpi"),
                                        f"no KPI with id {question.kpi!r} in this program",

@@ -26,6 +26,7 @@ from .documents import MODEL_OF
 from .fields import Text
 from .goals import parse_target
 from .models import Prose
+from .results import question_key
 
 # The checks that make a string a text (Text: one line; Prose: Markdown).
 TEXT_CHECKS = [m for m in (*typing.get_args(Text)[1:], *typing.get_args(Prose)[1:])
@@ -227,7 +228,9 @@ def _results_follow(originals: list[RawDocument], merged: list[RawDocument]
             for j, question in enumerate(_list(survey, "questions")):
                 text, translated = question.get("question"), _list(now, "questions")[j]
                 if isinstance(text, str) and isinstance(survey.get("id"), str):
-                    asked[(before.id, survey["id"], text)] = translated.get("question", text)
+                    # by key, as validate/results.py matches them ("how satisfied are you")
+                    asked[(before.id, survey["id"], question_key(text))] = \
+                        translated.get("question", text)
     if not asked:
         return merged
     found = []
@@ -250,7 +253,7 @@ def _renamed(program: str | None, survey_id: str, survey: Any,
              asked: dict[tuple[str | None, str, str], str]) -> Any:
     if not isinstance(survey, dict) or not isinstance(survey.get("questions"), list):
         return survey
-    questions = [{**q, "question": asked.get((program, survey_id, q["question"]),
+    questions = [{**q, "question": asked.get((program, survey_id, question_key(q["question"])),
                                              q["question"])}
                  if isinstance(q, dict) and isinstance(q.get("question"), str) else q
                  for q in survey["questions"]]
