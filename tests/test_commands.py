@@ -100,12 +100,14 @@ def test_scaffolds_name_every_key_with_a_comment(project: Path) -> None:
     program_file = project / "content/programs/pilot/program.yml"
     cohort_file = project / "content/programs/pilot/cohorts/first.yml"
     assert missing_keys(Program, [load(program_file)]) == []
-    # week and day_of_month only apply to a monthly cadence: shown as comments to uncomment
+    # week and day_of_month only apply to a monthly cadence, held only once meetings took
+    # place: shown as comments to uncomment
     assert missing_keys(Cohort, [load(cohort_file)]) == ["schedule.week",
-                                                       "schedule.day_of_month"]
+                                                       "schedule.day_of_month", "pairs.held"]
     cohort_text = cohort_file.read_text("utf-8")
     assert re.search(r"^  # week: second ", cohort_text, re.M)
     assert re.search(r"^  # day_of_month: 15 ", cohort_text, re.M)
+    assert re.search(r"^    # held: \[1, 2, 3\] ", cohort_text, re.M)
     for path, kind in ((program_file, "program"), (cohort_file, "cohort")):
         text = path.read_text("utf-8")
         assert text.splitlines()[0] == schema_line(path, project, kind)

@@ -20,6 +20,8 @@ from pydantic import BaseModel
 def participants() -> set[str]:
     found: set[str] = set()
     for path in (REPO / "content/programs").glob("*/cohorts/*.yml"):
+        if "." in path.stem:
+            continue  # a translation (2027-autumn-berlin.de.yml) holds no people
         cohort = yaml.safe_load(path.read_text("utf-8"))
         found |= {cohort["coordinator"]["name"]}
         found |= {cohort["coordinator"].get("email", "")} - {""}
