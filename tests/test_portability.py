@@ -257,7 +257,7 @@ def test_serve_on_windows_waits_for_mkdocs_instead_of_exec(tmp_path: Path,
     root = make_project(tmp_path / "my handbook", FIXTURES / "mini" / "content")
     with pytest.raises(SystemExit) as exited:
         cli.serve.callback(root=root, dev_addr="127.0.0.1:8001",  # type: ignore[misc]
-                           engine="mkdocs")
+                           engine="mkdocs", language=None)
     assert exited.value.code == 3  # MkDocs' exit code is handbook's
     assert calls == [[sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
                       "127.0.0.1:8001", "-f", str(root.resolve() / "build" / "mkdocs.yml")]]
