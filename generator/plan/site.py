@@ -67,7 +67,7 @@ def _nav(library: Library) -> list[NavItem]:
         entries += [{title(lang.gettext(a.curriculum)): curriculum_path(pid, a.id)}
                     for a in AUDIENCES if getattr(program.curricula, a.id)]
         entries += [{title(c.title): cohort_path(pid, cid)}
-                    for (q, cid), c in sorted(library.cohorts.items()) if q == pid]
+                    for cid, c in library.cohorts_of(pid)]
         programs.append({title(program.title): entries})
 
     def section(ident: str, items: dict[str, Any], path_of: Any) -> NavItem:

@@ -28,3 +28,7 @@ class Library:
 
     def source(self, kind: str, ident: str) -> RawDocument:
         return self.sources[(kind, ident)]
+
+    def cohorts_of(self, pid: str) -> list[tuple[str, Cohort]]:
+        """A program's cohorts by id, in id order: what its pages and nav entries list."""
+        return [(cid, cohort) for (p, cid), cohort in sorted(self.cohorts.items()) if p == pid]

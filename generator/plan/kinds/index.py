@@ -65,7 +65,7 @@ def pages(resolved: Resolved) -> list[PageSpec]:
     lang = Lang(library.site.language)
     programs = [ProgramEntry(Link(p.title, program_path(pid)), p,
                              [Link(c.title, cohort_path(pid, cid))
-                              for (q, cid), c in sorted(library.cohorts.items()) if q == pid])
+                              for cid, c in library.cohorts_of(pid)])
                 for pid, p in sorted(library.programs.items())]
     home = HomeView(
         library.site, programs,

@@ -80,7 +80,7 @@ def pages(resolved: Resolved) -> list[PageSpec]:
     lang = Lang(library.site.language)
     for pid, program in sorted(library.programs.items()):
         source = library.source("program", pid).file
-        cohorts = [(cid, c) for (p, cid), c in sorted(library.cohorts.items()) if p == pid]
+        cohorts = library.cohorts_of(pid)
         view = ProgramView(
             program=program,
             kpi_names={k.id: k.name for o in program.objectives for k in o.kpis},
