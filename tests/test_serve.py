@@ -101,8 +101,10 @@ def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path,
         wait_for(f"http://127.0.0.1:{port}/programs/pilot/curriculum-mentor/",
                  "Renamed cohort")
         template = root / "templates/cohort.md.j2"
-        template.write_text(template.read_text().replace("## Meeting schedule",
-                                                         "## Dates of every meeting"))
+        edited = template.read_text().replace('## {{ _("Meeting schedule") }}',
+                                              "## Dates of every meeting")
+        assert "Dates of every meeting" in edited  # the heading the test edits is still there
+        template.write_text(edited)
         wait_for(page, "Dates of every meeting")
     finally:
         server.terminate()
