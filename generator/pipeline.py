@@ -1,4 +1,5 @@
-"""The whole generator as one call per front end: load -> validate -> plan -> render -> write.
+"""The whole generator as one call per front end: load -> validate -> resolve -> plan ->
+render -> write.
 
 Data flows one way through the stages; each stage collects all the mistakes it can find and
 raises one HandbookError, and nothing touches disk until every page has rendered.
