@@ -21,8 +21,9 @@ import html
 import http.server
 import os
 import re
+import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -195,9 +196,67 @@ def _serve(folder: Path) -> Iterator[str]:
 
 def print_all(site: Path, chromium: str, todo: dict[str, Sheet], cache: Path,
               workers: int) -> None:
-    """Print each job's page into `cache/<key>.pdf` (written whole, then renamed)."""
-    with _serve(site) as base:
-        asyncio.run(_print_all(site, base, chromium, todo, cache, workers))
+    """Print each job's page into `cache/<key>.pdf` (written whole, then renamed).
+
+    Ctrl-C or SIGTERM while printing cancel the printing (the browser is closed) and then
+    reach the handler that was in place before (the build's: one line, the old site kept)."""
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}
+    try:
+        with _serve(site) as base:
+            stopped = asyncio.run(_guarded(_print_all(site, base, chromium, todo, cache,
+                                                      workers), stops))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if stopped is not None:
+        handler = previous[stopped]
+        if callable(handler):
+            handler(stopped, None)
+        raise KeyboardInterrupt
+
+
+async def _guarded(main: Coroutine[Any, Any, None],
+                   stops: tuple[signal.Signals, ...]) -> signal.Signals | None:
+    """Run `main`; the signal that cancelled it, or None when it finished. A terminal's Ctrl-C
+    reaches Playwright's driver too, which then dies under the printing: whatever error that
+    gives is the stop's, and a driver or browser that died on its own is one line."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    stopped: list[signal.Signals] = []
+
+    def quiet() -> None:  # the dead driver's futures nobody will read
+        loop.set_exception_handler(lambda _loop, _context: None)
+
+    def stop(signum: signal.Signals) -> None:
+        stopped.append(signum)
+        quiet()
+        task.cancel()
+
+    for signum in stops:
+        loop.add_signal_handler(signum, stop, signum)
+    try:
+        await main
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
+        quiet()
+    except PrintError:
+        if not stopped:
+            raise
+        quiet()
+    except Exception as error:
+        quiet()
+        if not stopped:
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise PrintError(f"Chromium stopped while printing the PDFs ({first}); the "
+                             "previous site is unchanged. Build again, or build with "
+                             "--no-pdf.") from None
+    finally:
+        for signum in stops:
+            loop.remove_signal_handler(signum)
+    return stopped[0] if stopped else None
 
 
 async def _print_all(site: Path, base: str, chromium: str,
