@@ -201,10 +201,13 @@ def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule
                 continue
             moved_from, day = day, target
         session = sessions[len(meetings)]
-        start = dt.datetime.combine(day, schedule.time, tzinfo=zone)
+        # Through UTC: an aware datetime adds on the wall clock (a meeting over a clock change
+        # lasted 0 or 120 minutes), and a time the change skips becomes the instant calendar
+        # clients take it for (the offset before the gap), shown on the wall clock then.
+        start = dt.datetime.combine(day, schedule.time, tzinfo=zone).astimezone(dt.UTC)
         meetings.append(ScheduledMeeting(
-            number=len(meetings) + 1, session=session, start=start,
-            end=start + dt.timedelta(minutes=session.minutes),
+            number=len(meetings) + 1, session=session, start=start.astimezone(zone),
+            end=(start + dt.timedelta(minutes=session.minutes)).astimezone(zone),
             moved_from=moved_from, moved_because=why if moved_from else None,
         ))
     if len(meetings) < len(sessions) or meetings[-1].start.year > LAST_YEAR:

@@ -8,6 +8,7 @@ cohort page: they are out of the nav.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -226,7 +227,10 @@ def _facts(library: Library, pid: str, cid: str, cohort: Cohort,
               for m in meetings],
         skipped=[Skipped(format_day(s.day, lang), s.reason) for s in schedule.skipped],
         first=format_day(meetings[0].start, lang), last=format_day(meetings[-1].start, lang),
-        clock=format_clock(meetings[0].start, lang),
+        # the rule's time (a first meeting in a clock change's gap starts an hour later)
+        clock=format_clock(dt.datetime.combine(meetings[0].start.date(),
+                                               cohort.schedule.time,
+                                               tzinfo=meetings[0].start.tzinfo), lang),
         calendar=cohort_calendar_path(pid, cid),
         print_page=Link(lang.gettext(N_("Print the whole cohort")), print_path(pid, cid)),
         packs=[Link(lang.gettext(a.pack), pack_path(pid, cid, a.id)) for a in AUDIENCES],
