@@ -174,11 +174,19 @@
     return null;
   }
 
+  // The site's root path ('/mentoring/'), as Material scopes its own keys: two handbooks on
+  // one host (an internal and a public edition) share localStorage and their page paths.
+  var scope = "/";
+  try {
+    var config = JSON.parse(document.getElementById("__config").textContent);
+    scope = new URL(config.base, location.href).pathname.replace(/\/?$/, "/");
+  } catch (e) { /* no theme config: the host's root */ }
+
   var meetingsLists = {};
   var clearText = {};
   document.querySelectorAll("[data-hb-checklist]").forEach(function (heading) {
     var list = listAfter(heading);
-    var key = "handbook.ticks:" + heading.getAttribute("data-hb-checklist");
+    var key = "handbook.ticks:" + scope + heading.getAttribute("data-hb-checklist");
     if (list) (meetingsLists[key] = meetingsLists[key] || []).push(list);
     clearText[key] = say(heading, "clear", clearText[key] || "Clear the ticks of this meeting");
   });
