@@ -31,9 +31,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from playwright.async_api import Browser, PdfMargins, Route
 
-# The flags tests/browser.py starts Chromium with: no sandbox (containers), nothing fetched.
+# The flags tests/browser.py starts Chromium with: no sandbox (containers), nothing fetched;
+# and a resolver that answers no name: the route below sees only the page's requests, and
+# Chromium's own services looked up update.googleapis.com and accounts.google.com while
+# printing (the loopback server is an address, looked up by no one).
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 MARGIN: PdfMargins = {"top": "20mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 TIMEOUT_MS = 120_000
 # The most one page may take from loading to a written PDF, all steps together: Chromium on a

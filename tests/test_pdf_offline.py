@@ -1,0 +1,55 @@
+"""Printing the PDFs asks nothing of the network (review of issue 20).
+
+The route in pdf_print.py aborts every page request off the loopback server, but Chromium's own
+services do not go through it: printing one page looked up update.googleapis.com and
+accounts.google.com (seen with strace), from the build machine, whatever the content held.
+Chromium's resolver now answers no name, so nothing leaves the host; the page, on 127.0.0.1,
+still prints. Linux with strace only: it sees the DNS packets of every process.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser import chromium_path
+
+pytestmark = pytest.mark.browser
+
+PAGE = """<!doctype html><html><head><title>t</title></head><body>
+<article class="md-content__inner"><h1>Meeting</h1>
+<p><a href="https://meet.example.org/pilot">Video call</a></p>
+<p><img src="https://images.example.org/x.png" alt="x"></p></article></body></html>"""
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from handbook.engine import pdf_print
+site, cache = Path(sys.argv[1]), Path(sys.argv[2])
+pdf_print.print_all(site, sys.argv[3], {"k": pdf_print.Sheet(site / "p/index.html", "H", None, 0)},
+                    cache, 1)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or shutil.which("strace") is None,
+                    reason="needs strace on Linux")
+def test_printing_a_pdf_looks_up_no_name(tmp_path: Path) -> None:
+    chromium = chromium_path()
+    (tmp_path / "site/p").mkdir(parents=True)
+    (tmp_path / "site/p/index.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    trace = tmp_path / "trace.txt"
+    done = subprocess.run(["strace", "-f", "-s", "300", "-e",
+                           "trace=connect,sendto,sendmmsg,sendmsg",
+                           "-o", str(trace), sys.executable, "-c", SCRIPT,
+                           str(tmp_path / "site"), str(tmp_path / "cache"), chromium],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "cache/k.pdf").stat().st_size > 1000
+    calls = trace.read_text(encoding="utf-8", errors="replace")
+    dns = [line[:200] for line in calls.splitlines() if re.search(r"htons\(53\)", line)]
+    assert not dns, dns
