@@ -142,6 +142,8 @@ def page_file(site: Path, page: str) -> Path:
 
 
 ASSET = re.compile(r"<(?:link|script|img)\b[^>]*?\b(?:href|src)=\"([^\"#?]+)", re.IGNORECASE)
+# url(x), url("x"), url('x') and @import "x" in a stylesheet
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')\s]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
 
 
 def cache_key(site: Path, job: PdfJob, printer: bytes) -> str:
@@ -152,13 +154,24 @@ def cache_key(site: Path, job: PdfJob, printer: bytes) -> str:
     digest = hashlib.sha256(printer)
     digest.update(repr(job).encode())
     digest.update(data)
-    folder = html.parent
-    for ref in sorted(set(ASSET.findall(data.decode("utf-8", "replace")))):
-        if "://" in ref or ref.startswith(("//", "data:")):
+    root = site.resolve()
+    # Files the page's tags name, then what stylesheets load (fonts, images, @import).
+    todo = [(html.parent, ref) for ref in sorted(set(ASSET.findall(data.decode("utf-8",
+                                                                              "replace"))))]
+    seen: set[Path] = set()
+    while todo:
+        folder, ref = todo.pop(0)
+        if "://" in ref or ref.startswith(("//", "data:", "#")):
             continue
         asset = (folder / ref).resolve()
-        if asset.is_file() and asset.is_relative_to(site.resolve()):
-            digest.update(ref.encode() + b"\0" + asset.read_bytes())
+        if asset in seen or not asset.is_file() or not asset.is_relative_to(root):
+            continue
+        seen.add(asset)
+        content = asset.read_bytes()
+        digest.update(asset.relative_to(root).as_posix().encode() + b"\0" + content)
+        if asset.suffix == ".css":
+            todo += [(asset.parent, re.split(r"[?#]", "".join(found))[0])
+                     for found in CSS_URL.findall(content.decode("utf-8", "replace"))]
     return digest.hexdigest()[:32]
 
 
