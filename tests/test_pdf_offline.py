@@ -53,3 +53,24 @@ def test_printing_a_pdf_looks_up_no_name(tmp_path: Path) -> None:
     calls = trace.read_text(encoding="utf-8", errors="replace")
     dns = [line[:200] for line in calls.splitlines() if re.search(r"htons\(53\)", line)]
     assert not dns, dns
+
+
+def test_the_print_server_answers_only_its_own_address(tmp_path: Path) -> None:
+    import http.client
+
+    from handbook.engine.pdf_print import _serve
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p/index.html").write_text("<p>names</p>", encoding="utf-8")
+    with _serve(tmp_path) as base:
+        host = base.removeprefix("http://").rstrip("/")
+        port = int(host.rsplit(":", 1)[1])
+
+        def get(path: str, name: str) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path, headers={"Host": name})
+            return connection.getresponse().status
+
+        assert get("/p/", host) == 200
+        assert get("/p/", f"rebound.example:{port}") == 403  # DNS rebinding
+        assert get("/", host) == 404  # no listing of the staging folder

@@ -180,8 +180,23 @@ def reproducible(data: bytes, epoch: int) -> bytes:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Files of the staging folder to the printing Chromium only: a request naming another
+    host (a web page in the builder's own browser that rebinds a name to 127.0.0.1 could
+    otherwise read the internal edition while it prints) is refused, and no folder is listed."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_head(self) -> Any:
+        port = self.server.server_address[1]  # type: ignore[index]
+        if self.headers.get("Host") != f"127.0.0.1:{port}":
+            self.send_error(403)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> Any:
+        self.send_error(404)
+        return None
 
 
 @contextmanager
