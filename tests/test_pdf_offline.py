@@ -74,3 +74,25 @@ def test_the_print_server_answers_only_its_own_address(tmp_path: Path) -> None:
         assert get("/p/", host) == 200
         assert get("/p/", f"rebound.example:{port}") == 403  # DNS rebinding
         assert get("/", host) == 404  # no listing of the staging folder
+
+
+def test_a_browser_closing_mid_file_prints_nothing(tmp_path: Path,
+                                                   capfd: pytest.CaptureFixture[str]) -> None:
+    """A stopped build kills Chromium while the print server sends a file: the broken pipe is
+    expected and must not put a traceback on the user's terminal."""
+    import socket
+    import time
+
+    from handbook.engine.pdf_print import _serve
+
+    (tmp_path / "big.css").write_bytes(b"x" * 20_000_000)
+    with _serve(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            connection.sendall(f"GET /big.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+                               .encode())
+            connection.recv(1024)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00"
+                                  b"\x00\x00\x00\x00")  # close with a reset, as a killed browser does
+        time.sleep(1)
+    assert "Traceback" not in capfd.readouterr().err

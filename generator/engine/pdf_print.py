@@ -199,11 +199,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes mid-file (a stopped build kills Chromium) is expected: the
+    standard server would print the broken pipe's traceback on the user's terminal."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 @contextmanager
 def _serve(folder: Path) -> Iterator[str]:
     """The staging folder on a free loopback port, for as long as the printing takes."""
     handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
