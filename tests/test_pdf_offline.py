@@ -92,7 +92,8 @@ def test_a_browser_closing_mid_file_prints_nothing(tmp_path: Path,
             connection.sendall(f"GET /big.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
                                .encode())
             connection.recv(1024)
+            # close with a reset, as a killed browser does
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00"
-                                  b"\x00\x00\x00\x00")  # close with a reset, as a killed browser does
+                                  b"\x00\x00\x00\x00")
         time.sleep(1)
     assert "Traceback" not in capfd.readouterr().err
