@@ -107,9 +107,11 @@ def generate_command(root: Path, content: Path | None, say: Say) -> None:
               help="Print a PDF of each cohort and of each pack with Chromium and link them "
                    "from the cohort page (`pdf: false` in content/site.yml turns them off "
                    "too; so does the environment variable HANDBOOK_PDF=0).")
+@click.option("--clean", is_flag=True, default=False,
+              help="Ignore the build cache (build/cache/) and build every page again.")
 @say_options
 def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool,
-          say: Say) -> None:
+          clean: bool, say: Say) -> None:
     """Generate the pages, then build the site into site/ (the old site stays on failure).
 
     The engine builds from the generated build/mkdocs.yml into a hidden staging folder beside
