@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench.py [--scale N] [--repeat N] [--skip-full-nav]
                                     [--size-sweep] [--serve] [--serve-shipped]
+    .venv/bin/python bench/bench.py --incremental [...]   (bench/incremental.py: issue 17)
 
 Why these four measurements, side by side on the same pages:
 
@@ -337,6 +338,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="measure edit-to-reload of handbook serve on the shipped content")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--incremental", action="store_true",
+                        help="run bench/incremental.py instead, with the other options "
+                             "(see its --help)")
     args = parser.parse_args(argv)
     if min(args.programs, args.cohorts_per_program, args.sessions, args.scale, args.repeat,
            args.topics, args.challenges) < 1 or args.modules < 3:
@@ -345,6 +349,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--incremental" in argv:  # its own options (--skip-serve, ...) are not ours
+        import incremental
+
+        return incremental.main([arg for arg in argv if arg != "--incremental"])
     args = parse_args(argv)
     base = Size(args.programs, args.cohorts_per_program, args.sessions, args.topics,
                 args.challenges, args.modules)

@@ -9,6 +9,7 @@ can be read alone.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -24,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 BUILDING = re.compile(r"Building documentation")
@@ -45,8 +48,10 @@ class RunFailed(RuntimeError):
     pass
 
 
-def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Sample:
-    """Run `command` and measure it with os.wait4 on exactly that child.
+def run_measured(command: list[str], cwd: Path, timeout: float = 3600,
+                 env: dict[str, str] | None = None) -> Sample:
+    """Run `command` and measure it with os.wait4 on exactly that child (`env`: variables
+    set for it on top of ENV).
 
     Why wait4 rather than getrusage(RUSAGE_CHILDREN) deltas: the latter is a maximum over every
     child this process ever reaped, so a big early run would hide a small later one. wait4
@@ -63,8 +68,8 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Sample
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=err,
-                                   start_new_session=True)
+        process = subprocess.Popen(command, cwd=cwd, env={**ENV, **(env or {})}, stdout=out,
+                                   stderr=err, start_new_session=True)
         timer = threading.Timer(timeout, _kill_group, (process,))
         timer.start()
         sampler = _SessionMemory(process.pid)
@@ -169,6 +174,78 @@ def site_stats(site: Path) -> dict[str, Any]:
             "search_index_bytes": index}
 
 
+def digests(site: Path) -> dict[str, str]:
+    """Every file of a built site by its path: what "byte-identical" compares."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def differences(got: dict[str, str], want: dict[str, str]) -> dict[str, list[str]]:
+    return {"missing": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want)),
+            "different": sorted(k for k in set(got) & set(want) if got[k] != want[k])}
+
+
+def disk_usage(folder: Path) -> dict[str, int]:
+    """Like `du`: the blocks the files take on disk, and their apparent size and number."""
+    files = apparent = blocks = 0
+    if folder.is_dir():
+        for path in folder.rglob("*"):
+            stat = path.lstat()
+            blocks += stat.st_blocks * 512
+            if path.is_file():
+                files += 1
+                apparent += stat.st_size
+    return {"files": files, "bytes": apparent, "disk_bytes": blocks}
+
+
+State = tuple[int, int]  # (which mentor name, which title) the cohort file holds
+
+
+class CohortEdits:
+    """Two versions of one pair's mentor name and of the cohort title, as text edits of the
+    YAML the author saves (the rest of the file stays byte for byte as written)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_text("utf-8")
+        data = yaml.safe_load(self.original)
+        self.names = (data["pairs"][0]["mentor"], data["pairs"][0]["mentor"] + " Renamed")
+        self.titles = (data["title"], data["title"] + " renamed")
+
+    def text(self, mentor: str, title: str) -> str:
+        """The original file with the first pair's mentor and the title replaced; checked by
+        reading it back, so a change of synth's layout cannot make the edit a silent no-op."""
+        text = self.original
+        name = re.search(r"^\s*- mentor:\s*(.*)$", text, re.M)
+        head = re.search(r"^title:\s*(.*)$", text, re.M)
+        if name is None or head is None:
+            raise RunFailed(f"no pair or title line in {self.path}")
+        spans = sorted([(name.span(1), json.dumps(mentor)), (head.span(1), json.dumps(title))],
+                       reverse=True)
+        for (start, end), value in spans:  # from the end, so the earlier span stays valid
+            text = text[:start] + value + text[end:]
+        data = yaml.safe_load(text)
+        if (data["pairs"][0]["mentor"], data["title"]) != (mentor, title):
+            raise RunFailed(f"editing {self.path} did not give {mentor!r}, {title!r}")
+        return text
+
+    def state_text(self, state: State) -> str:
+        return self.text(self.names[state[0]], self.titles[state[1]])
+
+    def write(self, state: State) -> None:
+        self.path.write_text(self.state_text(state), "utf-8")
+
+
+def source_state(repo: Path) -> dict[str, Any]:
+    """Which code a run measured: the commit, and the files changed on top of it (others may
+    be editing the tree while a long run goes on)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                              check=False).stdout.strip()
+    return {"commit": git("rev-parse", "HEAD"),
+            "changed_files": git("status", "--porcelain").splitlines()}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -197,46 +274,77 @@ def _wait_for(url: str, text: str, deadline: float, server: subprocess.Popen[byt
                     f"{log.read_text('utf-8', 'replace')[-3000:]}")
 
 
-def measure_reload(project: Path, cohort_file: Path, page: str, timeout: float = 1800
-                   ) -> dict[str, Any]:
-    """Seconds from saving a cohort title to `mkdocs serve` serving it, as an author lives it.
+@dataclass(frozen=True)
+class Edit:
+    """One save an author makes while the server runs: `path` gets `text`, and the edit is
+    live when the page shows `token`."""
 
-    Requests to the dev server wait while it rebuilds, so polling the page measures exactly
-    when the new title becomes visible. After that we keep reading the server log to see
-    whether the edit caused more than one rebuild (the generator writes into the watched
-    docs folder) and when the server went quiet again.
-    """
+    label: str
+    path: Path
+    text: str
+    token: str
+
+
+def title_edit(cohort_file: Path, label: str = "title") -> Edit:
+    """The cohort's top-level title replaced by a unique one."""
     text = cohort_file.read_text("utf-8")
     match = re.search(r"^title:\s*(.*)$", text, re.M)
     if match is None:
         raise RunFailed(f"no top-level title in {cohort_file}")
     token = f"Reload check {int(time.time() * 1000) % 10**8}"
     new_title = json.dumps(f"{token} cohort")  # a JSON string is a valid YAML scalar
+    return Edit(label, cohort_file, text[:match.start(1)] + new_title + text[match.end(1):],
+                token)
+
+
+def measure_reload(project: Path, cohort_file: Path, page: str, timeout: float = 1800
+                   ) -> dict[str, Any]:
+    """Seconds from saving a cohort title to `mkdocs serve` serving it, as an author lives it
+    (one fresh server, one edit: see measure_reloads)."""
+    result = measure_reloads(project, page, [title_edit(cohort_file)], timeout)
+    (edit,) = result.pop("edits")
+    return {"startup_seconds": result["startup_seconds"],
+            **{k: v for k, v in edit.items() if k != "label"}, "page": result["page"]}
+
+
+def measure_reloads(project: Path, page: str, edits: list[Edit], timeout: float = 1800,
+                    env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Start `handbook serve`, then make each edit in turn and time it until `page` shows it.
+
+    Requests to the dev server wait while it rebuilds, so polling the page measures exactly
+    when the edit becomes visible. After that we keep reading the server log to see
+    whether the edit caused more than one rebuild (the generator writes into the watched
+    docs folder) and when the server went quiet again; only then comes the next edit, so
+    each one starts from an idle server. The files edited are left as the edits made them.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}/{page.strip('/')}/"
     log = project / "serve.log"
+    results: list[dict[str, Any]] = []
     with log.open("wb") as stream:
         started = time.perf_counter()
         server = subprocess.Popen(
             # What a coordinator runs (MkDocs on the generated build/mkdocs.yml, --dirty).
             [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, env=ENV, stdout=stream, stderr=subprocess.STDOUT,
+            cwd=project, env={**ENV, **(env or {})}, stdout=stream, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
             _wait_for(url, "</html>", started + timeout, server, log)
             startup = time.perf_counter() - started
             time.sleep(1.0)  # let the watcher take its first snapshot of the tree
-            log_before = len(log.read_bytes())
-            edited = time.perf_counter()
-            cohort_file.write_text(text[:match.start(1)] + new_title + text[match.end(1):],
-                                   "utf-8")
-            _wait_for(url, token, edited + timeout, server, log)
-            reload = time.perf_counter() - edited
-            settled, rebuilds = _settle(log, log_before, edited, edited + timeout)
+            for edit in edits:
+                log_before = len(log.read_bytes())
+                edited = time.perf_counter()
+                edit.path.write_text(edit.text, "utf-8")
+                _wait_for(url, edit.token, edited + timeout, server, log)
+                reload = time.perf_counter() - edited
+                settled, rebuilds = _settle(log, log_before, edited, edited + timeout)
+                results.append({"label": edit.label, "reload_seconds": round(reload, 2),
+                                "settled_seconds": round(settled, 2),
+                                "rebuilds_after_edit": rebuilds})
         finally:
             _stop(server)
-    return {"startup_seconds": round(startup, 2), "reload_seconds": round(reload, 2),
-            "settled_seconds": round(settled, 2), "rebuilds_after_edit": rebuilds,
+    return {"startup_seconds": round(startup, 2), "edits": results,
             "page": url.split(str(port), 1)[1]}
 
 
