@@ -190,6 +190,35 @@ def topic_text(root: Path, rng: random.Random) -> str:
 
 
 @edit
+def meeting_plan(root: Path, rng: random.Random) -> str:
+    """A meeting's title or one agenda item's text in program.yml: the meeting pages, the
+    print page and the packs (which repeat the agenda bodies), and the calendars."""
+    program = rng.choice(_programs(root))
+    lines = program.read_text("utf-8").splitlines(keepends=True)
+    key = rng.choice(["item", "title"])
+    pattern = r"^(\s+item: )" if key == "item" else r"^(    title: )"
+    plan = next(i for i, line in enumerate(lines) if line.startswith("meeting_plan:"))
+    found = [i for i, line in enumerate(lines) if i > plan and re.match(pattern, line)]
+    assert found, f"no meeting {key} in {program}"
+    i = rng.choice(found)
+    text = _name(rng)
+    lines[i] = re.sub(pattern + ".*", lambda m: m.group(1) + _yaml(text), lines[i].rstrip("\n"))
+    lines[i] += "\n"
+    program.write_text("".join(lines), "utf-8")
+    return f"{_rel(root, program)}: meeting {key} {found.index(i) + 1} -> {text!r}"
+
+
+@edit
+def library_text(root: Path, rng: random.Random) -> str:
+    """The title or summary of a training module or a challenge playbook."""
+    path = rng.choice(sorted((root / "content/training").glob("*.yml"))
+                      + sorted((root / "content/challenges").glob("*.yml")))
+    key = rng.choice(["title", "summary"])
+    _sub(path, rf"^{key}: .*$", f"{key}: {_yaml(_name(rng))}")
+    return f"{_rel(root, path)}: {key} changed"
+
+
+@edit
 def program_title(root: Path, rng: random.Random) -> str:
     program = rng.choice(_programs(root))
     title = _name(rng)
