@@ -98,10 +98,6 @@ def _topics(root: Path) -> list[Path]:
                   if not re.search(r"\.[a-z]{2}\.yml$", p.name))
 
 
-def _programs(root: Path) -> list[Path]:
-    return sorted((root / "content/programs").glob("*/program.yml"))
-
-
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -193,7 +189,7 @@ def topic_text(root: Path, rng: random.Random) -> str:
 def meeting_plan(root: Path, rng: random.Random) -> str:
     """A meeting's title or one agenda item's text in program.yml: the meeting pages, the
     print page and the packs (which repeat the agenda bodies), and the calendars."""
-    program = rng.choice(_programs(root))
+    program = rng.choice(sorted((root / "content/programs").glob("*/program.yml")))
     lines = program.read_text("utf-8").splitlines(keepends=True)
     key = rng.choice(["item", "title"])
     pattern = r"^(\s+item: )" if key == "item" else r"^(    title: )"
@@ -220,7 +216,7 @@ def library_text(root: Path, rng: random.Random) -> str:
 
 @edit
 def program_title(root: Path, rng: random.Random) -> str:
-    program = rng.choice(_programs(root))
+    program = rng.choice(sorted((root / "content/programs").glob("*/program.yml")))
     title = _name(rng)
     _sub(program, r"^title: .*$", f"title: {_yaml(title)}")
     return f"{_rel(root, program)}: title -> {title!r}"
