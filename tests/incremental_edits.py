@@ -1,4 +1,4 @@
-"""Edits for the incremental-build property test (issue 17), and the site comparison it uses.
+"""Edits for the incremental-build property test (issue 17, tests/test_incremental.py).
 
 Each edit is a small function over a project folder made by `handbook init`: it changes files
 the way a person would (content YAML, a template or theme override, mkdocs.yml, adding and
@@ -13,25 +13,44 @@ fails loudly instead of silently becoming a no-op.
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import functools
 import json
 import os
 import random
 import re
-import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from handbook.authoring import init
 from handbook.resources import default_overrides, default_templates
 
 Edit = Callable[[Path, random.Random], str]
 EDITS: dict[str, Edit] = {}
 
-# Folders of a project that are outputs, not inputs: never hashed, never copied to a clean copy.
-OUTPUTS = ("build", "site")
-
 WORDS = ["Spring", "Autumn", "Zoë", "Ærøskøbing", "O'Brien", "Nguyễn", "Łódź", "Quetzal",
          "Pilot", "Café", "North", "Team <b>", "A & B", "Zanzibar", "José (Pepe)"]
+
+
+# The starter's dates follow the day it is made: a fixed day keeps the project (and these
+# edits' anchors) the same whenever the tests run.
+STARTER_DAY = dt.date(2026, 12, 6)
+
+
+def make_starter(target: Path) -> Path:
+    """The project `handbook init` writes, as of STARTER_DAY."""
+    init.create(target, today=STARTER_DAY)
+    return target
+
+
+@functools.cache
+def _pristine() -> dict[str, bytes]:
+    """The starter's content files and mkdocs.yml as `handbook init` writes them."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_starter(Path(folder) / "starter")
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in [root / "mkdocs.yml", *(root / "content").rglob("*.yml")]}
 
 
 def edit(function: Edit) -> Edit:
@@ -124,6 +143,16 @@ def nothing(root: Path, rng: random.Random) -> str:
 
 
 @edit
+def revert(root: Path, rng: random.Random) -> str:
+    """One of the starter's files back to the bytes `handbook init` wrote (A -> B -> A after
+    an edit; a deleted starter cohort comes back)."""
+    name = rng.choice(sorted(_pristine()))
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_bytes(_pristine()[name])
+    return f"{name}: back to the starter's"
+
+
+@edit
 def cohort_title(root: Path, rng: random.Random) -> str:
     cohort = rng.choice(_cohorts(root))
     if rng.random() < 0.5:
@@ -168,8 +197,10 @@ def meeting_time(root: Path, rng: random.Random) -> str:
     what = rng.choice(["time", "start", "time_zone"])
     if what == "time":
         choices = [f'"{h:02d}:{m:02d}"' for h in range(7, 19) for m in (0, 15, 30, 45)]
-    elif what == "start":
-        choices = [f"2027-01-{d:02d}" for d in range(1, 29)]
+    elif what == "start":  # another day of the same month
+        month = re.search(r"^  start: (\d{4}-\d{2})-", cohort.read_text("utf-8"), re.MULTILINE)
+        assert month, f"no schedule start in {cohort}"
+        choices = [f"{month.group(1)}-{d:02d}" for d in range(1, 29)]
     else:
         choices = ["Europe/London", "Europe/Berlin", "America/New_York"]
     value = _set(cohort, rf"^(  {what}: )(\S+)", choices, rng)
@@ -353,48 +384,3 @@ def mkdocs_sidebar_limit(root: Path, rng: random.Random) -> str:
                 ["# sidebar_limit: 15", "sidebar_limit: 0", "sidebar_limit: 1",
                  "sidebar_limit: 2", "sidebar_limit: 15"], rng)
     return f"mkdocs.yml: handbook plugin {line}"
-
-
-# --- comparing sites ------------------------------------------------------------------------
-
-def inputs_digest(root: Path) -> str:
-    """A hash of every input file of the project (everything but build/ and site/)."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] in OUTPUTS or not path.is_file():
-            continue
-        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def copy_inputs(root: Path, target: Path) -> Path:
-    """A fresh copy of the project without its build/ (cache) and site/."""
-    shutil.copytree(root, target, ignore=lambda folder, names: [
-        n for n in names if Path(folder) == root and n in OUTPUTS])
-    return target
-
-
-def _files(folder: Path) -> dict[str, Path]:
-    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
-
-
-def _first_difference(a: bytes, b: bytes) -> str:
-    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-              min(len(a), len(b)))
-    around = slice(max(0, at - 60), at + 60)
-    return (f"{len(a)} vs {len(b)} bytes, first difference at byte {at}: "
-            f"{a[around]!r} vs {b[around]!r}")
-
-
-def site_differences(built: Path, clean: Path) -> list[str]:
-    """Every way the site `built` differs from `clean`, byte for byte, one line each; empty
-    when they are the same tree of the same files."""
-    mine, theirs = _files(built), _files(clean)
-    found = [f"only in the incremental site: {n}" for n in sorted(mine.keys() - theirs.keys())]
-    found += [f"only in the clean site: {n}" for n in sorted(theirs.keys() - mine.keys())]
-    for name in sorted(mine.keys() & theirs.keys()):
-        a, b = mine[name].read_bytes(), theirs[name].read_bytes()
-        if a != b:
-            found.append(f"differs: {name} ({_first_difference(a, b)})")
-    return found

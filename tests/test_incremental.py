@@ -17,6 +17,7 @@ edit sequences.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -26,16 +27,65 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import handbook, run_cli
+from conftest import handbook
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from incremental_edits import EDITS, copy_inputs, inputs_digest, site_differences
+from incremental_edits import EDITS, make_starter
 
 CI = os.environ.get("CI") == "true"
 # Random sequences; under CI one more, explicit: every edit once (see every_edit_once).
 EXAMPLES = int(os.environ.get("HANDBOOK_INCREMENTAL_EXAMPLES", "3" if CI else "1"))
 STEPS = 5 if CI else 3            # builds per sequence
 EDITS_PER_STEP = (1, 3)           # edits saved between two builds
+
+
+# --- comparing sites --------------------------------------------------------------------------
+
+# Folders of a project that are outputs, not inputs: never hashed, never copied to a clean copy.
+OUTPUTS = ("build", "site")
+
+
+def inputs_digest(root: Path) -> str:
+    """A hash of every input file of the project (everything but build/ and site/)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in OUTPUTS or not path.is_file():
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def copy_inputs(root: Path, target: Path) -> Path:
+    """A fresh copy of the project without its build/ (cache) and site/."""
+    shutil.copytree(root, target, ignore=lambda folder, names: [
+        n for n in names if Path(folder) == root and n in OUTPUTS])
+    return target
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+
+
+def _first_difference(a: bytes, b: bytes) -> str:
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+              min(len(a), len(b)))
+    around = slice(max(0, at - 60), at + 60)
+    return (f"{len(a)} vs {len(b)} bytes, first difference at byte {at}: "
+            f"{a[around]!r} vs {b[around]!r}")
+
+
+def site_differences(built: Path, clean: Path) -> list[str]:
+    """Every way the site `built` differs from `clean`, byte for byte, one line each; empty
+    when they are the same tree of the same files."""
+    mine, theirs = _files(built), _files(clean)
+    found = [f"only in the incremental site: {n}" for n in sorted(mine.keys() - theirs.keys())]
+    found += [f"only in the clean site: {n}" for n in sorted(theirs.keys() - mine.keys())]
+    for name in sorted(mine.keys() & theirs.keys()):
+        a, b = mine[name].read_bytes(), theirs[name].read_bytes()
+        if a != b:
+            found.append(f"differs: {name} ({_first_difference(a, b)})")
+    return found
 
 
 def build(root: Path, *args: str) -> None:
@@ -82,12 +132,10 @@ def clean_builds(tmp_path_factory: pytest.TempPathFactory) -> CleanBuilds:
 
 @pytest.fixture(scope="module")
 def starter(workspace: Callable[[str], Path]) -> Path:
-    """A `handbook init` project (one program, a topic) with a second cohort and a second topic
+    """A `handbook init` project (as of a fixed day) with a second cohort and a second topic
     (so that the first delete_cohort and delete_topic of a sequence have something to delete),
     built once: its build/ holds a warm cache for the copies the tests make."""
-    root = workspace("starter")
-    done = run_cli("init", str(root), cwd=root.parent)
-    assert done.returncode == 0, done.stdout + done.stderr
+    root = make_starter(workspace("starter"))
     EDITS["add_cohort"](root, random.Random(0))
     EDITS["add_topic"](root, random.Random(0))
     build(root)
