@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 from ..authoring import doctor
-from ..engine import engines, publish
+from ..engine import engines, page_cache, publish
 from ..engine import pdf as pdfs
 from ..errors import HandbookError, relative
 from ..pipeline import Project, Result, generate_all, prepare_all, write_bare_config
@@ -124,6 +124,7 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
     config_file = Path(root) / "mkdocs.yml"
     site = publish.site_folder(config_file)
     staging: Path | None = None
+    caches: list[_Cache] = []
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         publish.recover(site)
@@ -144,14 +145,24 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
             click.echo(no_engine, err=True)
         say.progress(f"Building {site.name}/ with {chosen.label} ...")
         engine_started = time.perf_counter()
-        staging = publish.stage(site)
+        caches = [_page_cache(mine, site if mine.language is None else site / mine.language,
+                              clean) for mine, _ in built]
+        # Incremental: start from the spare site (the one before the current), bringing it
+        # up to date, rather than from an empty folder (see publish.py).
+        spare = chosen.takes_site_dir and not clean and all(c.reusable for c in caches)
+        staging = publish.stage_from_spare(site) if spare else None
+        spared = staging is not None
+        staging = staging or publish.stage(site)
+        if spared and built[0][0].language is not None:
+            publish.clear_root(staging, {str(p.language) for p, _ in built})
         # A multi-language site: one engine run per language into staging/<lang>/, and the
         # whole tree swapped in at once, so site/ never mixes two builds.
-        for mine, result in built:
+        for (mine, result), cache in zip(built, caches, strict=True):
             target = staging if mine.language is None else staging / mine.language
             target.mkdir(exist_ok=True)
+            env = {**cache.env, page_cache.ENV_SPARE: "1"} if spared else cache.env
             if not _run_engine(chosen, mine.build / CONFIG_NAME, target, strict, say.verbose,
-                               result.plan.site.get("source_date_epoch")):
+                               result.plan.site.get("source_date_epoch"), env):
                 click.echo(f"{chosen.label} failed{_in(mine, ' for ')}; the previous "
                            f"{site.name}/ is unchanged.", err=True)
                 sys.exit(1)
@@ -161,7 +172,9 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         if built[0][0].language is not None:
             publish.write_language_index(staging, [str(p.language) for p, _ in built],
                                          built[0][1].plan.site["title"])
-        publish.swap(staging, site)
+        publish.swap(staging, site, keep_spare=chosen.takes_site_dir)
+        for cache in caches:  # the new site's page cache goes with it
+            cache.publish()
         publish.recover(site)  # leftovers a killed engine was still writing at the start
         say.timings({engine: time.perf_counter() - engine_started})
     except HandbookError as error:
@@ -178,10 +191,45 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         sys.exit(getattr(interrupt, "code", 128 + signal.SIGINT))
     finally:
         signal.signal(signal.SIGTERM, previous)
+        for cache in caches:
+            page_cache.drop(cache.pending)  # a build that was not published
         if staging is not None and staging.exists():
             publish.discard(staging)
     say.done(f"Built {site.name}/: "
              f"{_summary([r for _, r in built], time.perf_counter() - started)}.")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cache:
+    """One engine run's page cache (engine/page_cache.py): the published site's, and the
+    new one, published with the new site."""
+
+    current: Path
+    pending: Path
+    env: dict[str, str]
+
+    @property
+    def reusable(self) -> bool:
+        """Whether this run takes pages over from the published site."""
+        return page_cache.ENV_IN in self.env
+
+    def publish(self) -> None:
+        if self.pending.exists():
+            page_cache.publish(self.pending, self.current)
+        else:  # an engine without the plugin: the old cache describes no published site
+            page_cache.drop(self.current)
+
+
+def _page_cache(project: Project, site: Path, clean: bool) -> _Cache:
+    """The page cache of one engine run, whose published site is `site`; `clean` takes
+    nothing over (and a new cache is made all the same)."""
+    folder = project.build / page_cache.CACHE_FOLDER
+    current = folder / page_cache.CACHE_FILE
+    pending = folder / f"pending-{page_cache.CACHE_FILE}"
+    env = {page_cache.ENV_OUT: str(pending)}
+    if not clean and current.is_file() and site.is_dir():
+        env.update({page_cache.ENV_IN: str(current), page_cache.ENV_SITE: str(site)})
+    return _Cache(current, pending, env)
 
 
 def _in(project: Project, before: str = "") -> str:
@@ -213,7 +261,8 @@ ENGINE_OSERROR = re.compile(
 
 
 def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict: bool,
-                verbose: bool = False, source_date_epoch: int | None = None) -> bool:
+                verbose: bool = False, source_date_epoch: int | None = None,
+                extra_env: dict[str, str] | None = None) -> bool:
     """The engine on the generated config into `staging`, passing on its warnings and errors
     (and, verbose, its INFO lines); True if it succeeded."""
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
@@ -221,7 +270,7 @@ def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict
     output = None if engine.takes_site_dir else engine.output(config_file)
     if output is not None and output.exists():  # what a failed run left
         shutil.rmtree(output)
-    env = engines.environment(source_date_epoch)
+    env = {**engines.environment(source_date_epoch), **(extra_env or {})}
     crash: list[str] = []  # a traceback is held back: a full disk there is one line
     # Own session: Ctrl-C reaches only `handbook`, which stops the engine and its workers.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

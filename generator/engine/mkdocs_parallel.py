@@ -34,6 +34,7 @@ import signal
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,13 @@ class _Count(logging.Handler):
 class ParallelBuild:
     """One build shared by forked processes; index 0 is the process MkDocs started."""
 
-    def __init__(self, jobs: int, engine: str = "mkdocs") -> None:
+    def __init__(self, jobs: int, engine: str = "mkdocs",
+                 collect: Callable[[Any], dict[str, Any]] | None = None) -> None:
         self.jobs = jobs
+        # What the caller keeps of each page, taken in the process that built it (the page
+        # cache's title, front matter and link lookups), merged into `collected`.
+        self.collect = collect
+        self.collected: dict[str, dict[str, Any]] = {}
         self.engine = engine  # the engine's package and logger namespace
         self.log = logging.getLogger(f"{engine}.plugins.handbook")
         self.index = 0
@@ -110,13 +116,15 @@ class ParallelBuild:
     def is_worker(self) -> bool:
         return self.index > 0
 
-    def start(self, files: Any) -> None:
-        """Share out the pages and fork the workers (on_nav: files and nav are complete)."""
+    def start(self, files: Any, skip: set[str] | frozenset[str] = frozenset()) -> None:
+        """Share out the pages and fork the workers (on_nav: files and nav are complete).
+        Pages in `skip` (taken from the page cache) are built by no process."""
         if not can_fork():  # the plugin checks too; never fork where it is unsafe, regardless
             self.jobs = 1
         pages = files.documentation_pages()
         self.order = {f.url: i for i, f in enumerate(pages)}
         self.files = {f.src_uri: f for f in pages}
+        pages = [f for f in pages if f.src_uri not in skip]
         unit = units(pages)
         sizes = Counter(unit.values())
         self.grouped = {src for src, name in unit.items() if sizes[name] > 1}
@@ -165,6 +173,8 @@ class ParallelBuild:
             self.anchors[src] = sorted(page.present_anchor_ids or ())
             self.links[src] = {to.src_uri: dict(links)
                                for to, links in (page.links_to_anchors or {}).items()}
+            if self.collect is not None:
+                self.collected[src] = self.collect(page)
         page.links_to_anchors = None
         return output if src in self.owned else ""
 
@@ -176,7 +186,8 @@ class ParallelBuild:
             counts = self.warnings.count
             self.result.write_text(json.dumps({
                 "entries": search.entries if search is not None else [],
-                "warnings": counts, "anchors": self.anchors, "links": self.links}), "utf-8")
+                "warnings": counts, "anchors": self.anchors, "links": self.links,
+                "collected": self.collected}), "utf-8")
             _exit(0)
         entries, warnings, failed = [], 0, 0
         for pid, result in self.workers:
@@ -189,6 +200,7 @@ class ParallelBuild:
                 warnings += data["warnings"]
                 self.anchors.update(data["anchors"])
                 self.links.update(data["links"])
+                self.collected.update(data["collected"])
             result.unlink(missing_ok=True)
         self.workers = []
         if failed:

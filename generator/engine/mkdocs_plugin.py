@@ -16,6 +16,7 @@ Publishing is not done here: `handbook build` builds into a staging folder and s
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,11 @@ from ..fork import can_fork, cpu_count
 from ..pipeline import Project, generate
 from ..render.embed import BodyReuse, drop_markers
 from ..write import engine_config
-from . import preview
+from . import page_cache, preview
+from .mkdocs_cache import PageCache
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_nav import LIMIT, page_nav
-from .mkdocs_parallel import ParallelBuild
+from .mkdocs_parallel import ParallelBuild, _Count
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -68,6 +70,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # on_config) still reaches on_build_error cleanly.
     parallel: ParallelBuild | None = None
     reuse: BodyReuse | None = None
+    cache: PageCache | None = None  # `handbook build` hands over the page cache's paths
+    nav: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -123,13 +127,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.reuse = BodyReuse() if self.config.reuse else None
         if self.reuse is not None:  # the bodies' trees are kept as each page is converted
             config.markdown_extensions.append(self.reuse.extension())
+        self.cache = _page_cache(self.command, engine_of(config), self.config.sidebar_limit)
+        self.built: dict[str, dict[str, Any]] = {}
+        self.warnings = _Count() if self.cache is not None else None
+        if self.cache is not None and self.warnings is not None:
+            logging.getLogger(engine_of(config)).addHandler(self.warnings)
+            self.cache.keep_staging(config)
 
     @event_priority(-100)  # after every other plugin has changed the files and nav
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        self.nav = nav
+        reused = self.cache.start(nav, config, files) if self.cache is not None else set()
         jobs = (self.config.jobs or cpu_count()) if can_fork() else 1
-        if self.command == "build" and not self.dirty and jobs > 1:
-            self.parallel = ParallelBuild(jobs, engine_of(config))
-            self.parallel.start(files)
+        to_build = len(files.documentation_pages()) - len(reused)
+        if self.command == "build" and not self.dirty and jobs > 1 and to_build >= FORK_FROM:
+            collect = self.cache.collect if self.cache is not None else None
+            self.parallel = ParallelBuild(jobs, engine_of(config), collect)
+            if self.cache is not None:
+                self.cache.defer_links = True
+            self.parallel.start(files, skip=reused)
         return nav
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
@@ -138,6 +154,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return self.parallel.env(env, files, config) if self.parallel else env
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if self.cache is not None and self.parallel is None:
+            self.built[page.file.src_uri] = self.cache.collect(page)
         return self.parallel.post_page(output, page) if self.parallel else output
 
     @event_priority(100)  # before the search plugin writes the index the workers add to
@@ -145,12 +163,40 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.error_docs is not None:
             preview.show_everywhere(Path(config.site_dir), config.site_url or "/")
             return
-        if self.parallel:
-            self.parallel.finish(config)
-        # Every entry is in now (the workers' too): hyphenated words, findable joined up.
         search = getattr(config.plugins.get("material/search"), "search_index", None)
+        if self.parallel:
+            if self.cache is not None:  # the anchor check covers the pages taken over
+                for src in self.cache.reused:
+                    record = self.cache.records[src]
+                    self.parallel.anchors[src], self.parallel.links[src] = (
+                        record.anchors, record.links)
+            self.parallel.finish(config)
+        if self.cache is not None:
+            self._finish_cache(config, search)
+        # Every entry is in now (the workers' too): hyphenated words, findable joined up.
         if search is not None:
             add_joined_forms(search.entries)
+        if self.cache is not None:
+            assert self.warnings is not None
+            logging.getLogger(engine_of(config)).removeHandler(self.warnings)
+            self.cache.save(config, search.entries if search is not None else None,
+                            self.warnings.count > 0)
+
+    def _finish_cache(self, config: Any, search: Any) -> None:
+        """Hand the page cache what was built: by the workers, or here."""
+        assert self.cache is not None
+        if self.parallel:
+            built, anchors, links = (self.parallel.collected, self.parallel.anchors,
+                                     self.parallel.links)
+        else:
+            built, anchors, links = self.built, {}, {}
+            for src in built:
+                page = self.cache.pages[src].page
+                anchors[src] = sorted(page.present_anchor_ids or ())
+                links[src] = {to.src_uri: dict(found) for to, found
+                              in (page.links_to_anchors or {}).items()}
+        self.cache.finish(config, built, anchors, links,
+                          search.entries if search is not None else None)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         if self.config.sidebar_limit > 0:
@@ -158,12 +204,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        if self.cache is not None:  # what its links look for, from here to on_page_content
+            self.cache.converting(page)
         if self.parallel:
             markdown = self.parallel.page_markdown(markdown, page)
         return self.reuse.plan(markdown, page.file.src_uri) if self.reuse else markdown
 
     @event_priority(-100)  # last: what any plugin made of the page passes the allowlist
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        if self.cache is not None:
+            self.cache.converted()
         if self.reuse is not None and page.present_anchor_ids is not None:
             page.present_anchor_ids |= self.reuse.finish()
         # Repeated bodies are cleaned on every page that shows them, copied or converted.
@@ -180,8 +230,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.cache is not None:
+            self.cache.unhook()
         if self.parallel:
             self.parallel.abort(error)
+
+
+# Below this many pages to build, forking costs more than it gains.
+FORK_FROM = 64
+
+
+def _page_cache(command: str | None, engine: str, limit: int) -> PageCache | None:
+    """The page cache `handbook build` asked for through the environment (page_cache.py)."""
+    out = os.environ.get(page_cache.ENV_OUT)
+    if command != "build" or not out:
+        return None
+    cache_in, previous = os.environ.get(page_cache.ENV_IN), os.environ.get(page_cache.ENV_SITE)
+    return PageCache(engine, Path(cache_in) if cache_in else None, Path(out),
+                     Path(previous) if previous else None, limit,
+                     spare=os.environ.get(page_cache.ENV_SPARE) == "1")
 
 
 def engine_of(config: Any) -> str:

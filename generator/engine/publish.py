@@ -10,6 +10,10 @@ so that any crash state is recognisable on disk:
 - `.site-old-*`  the previous site, whole (it got this name by one atomic rename). If site/ is
   missing, a kill landed between the two renames of a swap: `recover` renames it back.
 - `.site-gone-*` an old site being removed: may be half deleted, so it is only ever removed.
+- `.site-spare`  the site before the current one, kept whole (incremental builds): the next
+  build renames it to a staging folder and the engine rewrites only what differs (deleting
+  and creating thousands of files is the slowest part of a build on many disks). It is never
+  published as it is.
 
 Pure Python on purpose: no MkDocs import, so another engine could be swapped in the same way.
 """
@@ -20,6 +24,7 @@ import contextlib
 import errno
 import html
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -31,7 +36,7 @@ from babel import Locale
 from ..errors import HandbookError
 from ..write.engine_config import read_project_config
 
-NEW, OLD, GONE = "new", "old", "gone"
+NEW, OLD, GONE, SPARE = "new", "old", "gone", "spare"
 
 
 class PublishError(Exception):
@@ -110,6 +115,36 @@ def recover(site: Path) -> None:
                     _remove(leftover, site)
 
 
+def spare_folder(site: Path) -> Path:
+    return site.with_name(_prefix(site, SPARE).rstrip("-"))
+
+
+def stage_from_spare(site: Path) -> Path | None:
+    """The spare site renamed into a staging folder for the engine to bring up to date (it
+    removes what it does not keep), or None if there is no spare."""
+    _check_site(site)
+    spare = spare_folder(site)
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    staging = site.with_name(_prefix(site, NEW) + secrets.token_hex(4))
+    with _os_errors("reuse", spare):
+        os.replace(spare, staging)
+    return staging
+
+
+def clear_root(staging: Path, languages: set[str]) -> None:
+    """A spare staging folder of a site in several languages: only its languages' folders
+    stay (each engine run brings its own up to date); index.html is written again."""
+    with _os_errors("clear", staging):
+        for entry in staging.iterdir():
+            if entry.is_dir() and not entry.is_symlink() and entry.name in languages:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
 def stage(site: Path) -> Path:
     """A new, empty, hidden staging folder beside site/ for the engine to build into."""
     _check_site(site)
@@ -153,8 +188,9 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def swap(staging: Path, site: Path) -> None:
-    """Publish `staging` as site/; the previous site is removed only once the new one is in."""
+def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
+    """Publish `staging` as site/; the previous site is removed only once the new one is in,
+    or with `keep_spare` kept as the spare for the next build to start from."""
     _check_site(site)
     old = site.with_name(_prefix(site, OLD) + staging.name.rsplit("-", 1)[-1])
     moved, failure = False, None
@@ -174,7 +210,13 @@ def swap(staging: Path, site: Path) -> None:
         raise PublishError(describe(failure, "publish the new site as", site))
     if moved:
         with contextlib.suppress(OSError):  # the site is published; the next build retries
-            _remove(old, site)
+            spare = spare_folder(site)
+            if keep_spare:
+                if spare.exists():  # a spare this build did not start from
+                    _remove(spare, site)
+                os.replace(old, spare)
+            else:
+                _remove(old, site)
 
 
 def write_language_index(staging: Path, languages: list[str], title: str) -> None:

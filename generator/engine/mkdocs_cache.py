@@ -1,0 +1,498 @@
+"""Incremental builds inside MkDocs: a page whose inputs did not change is not built again.
+
+MkDocs converts and renders every page on every build. Here, once MkDocs has read the files and
+the navigation, each page is checked against the cache of the published site (page_cache.py):
+if its Markdown, what its links found, what it shows of the navigation and every setting are
+unchanged, and its published file is still the one the cache describes, MkDocs never reads,
+converts or renders it. Its file is linked from the published site into the new one, and what
+other parts of the build need of it comes from the cache: its front matter and title (other
+pages' sidebars show them), its anchors and links to anchors (the anchor check covers every
+page, as in a clean build) and its search entries (merged in page order). The sitemap, the 404
+page, the search index and the static files are made by MkDocs every time, from all pages.
+
+What a page shows of the navigation (`NavSignatures`) follows Material's templates: every
+entry on the path to the page with its siblings, and of every other section only what a pruned
+section shows (its title and where its first page is); without `navigation.prune`, every
+entry. An entry's title, address, front matter and whether it is active all count, so a title
+changed in the nav rebuilds exactly the pages that show it.
+
+The cache is used only with the plugins and Markdown extensions known to act page by page
+(`unsafe`): a plugin that builds something from all pages, or an extension that reads other
+files (`pymdownx.snippets`), would make a page depend on more than the cache can see, so with
+one of those every page is built. A build with a warning keeps no cache. This module knows
+MkDocs internals on purpose, as mkdocs_parallel.py does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import page_cache
+from .mkdocs_nav import page_nav
+from .page_cache import PageRecord, digest
+
+# Plugins whose work is per page (or on config only): their output for a page depends only on
+# what the page key holds.
+PAGE_LOCAL_PLUGINS = {"search", "material/search", "handbook"}
+MARKDOWN_BUILTINS = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra",
+                     "fenced_code", "footnotes", "legacy_attrs", "legacy_em", "md_in_html",
+                     "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks"}
+READS_FILES = {"pymdownx.snippets"}
+
+
+def unsafe(config: Any) -> str | None:
+    """Why the cache cannot be used with this config (a plugin or extension it cannot see
+    through), or None."""
+    for name in config.plugins:
+        if name not in PAGE_LOCAL_PLUGINS:
+            return f"the plugin {name!r} may read other pages"
+    if config.get("hooks"):
+        return "hooks may read other pages"
+    for extension in config.markdown_extensions:
+        if not isinstance(extension, str):
+            if type(extension).__module__.startswith("handbook."):
+                continue
+            return f"the Markdown extension {type(extension).__name__} is not known"
+        name = extension.removeprefix("markdown.extensions.")
+        if name in READS_FILES or not (name in MARKDOWN_BUILTINS
+                                        or name.startswith("pymdownx.")):
+            return f"the Markdown extension {extension!r} may read other files"
+    return None
+
+
+def _without_nav(text: str) -> str:
+    """The generated config without its `nav:` block (each page's signature holds what it
+    shows of the nav)."""
+    lines, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("nav:"):
+            skipping = True
+            continue
+        if skipping and line[:1] not in ("", " ", "-", "#"):
+            skipping = False
+        if not skipping:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def settings_key(config: Any, nav: Any, engine: str) -> str:
+    """What every page depends on: the generated config but its nav, the theme folder, the
+    code and versions (page_cache.code_digest), the build date, and the home page."""
+    text = Path(config.config_file_path).read_text("utf-8")
+    custom = config.theme.custom_dir
+    home = nav.homepage.url if nav.homepage is not None else ""
+    return digest(str(page_cache.FORMAT), engine, _without_nav(text),
+                  page_cache.folder_digest(Path(custom)) if custom else "",
+                  page_cache.code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""), home,
+                  repr(config.strict), repr(sorted(config.theme.get("features") or [])))
+
+
+def _first_leaf(item: Any) -> Any:
+    while getattr(item, "children", None):
+        item = item.children[0]
+    return item
+
+
+class NavSignatures:
+    """What a page shows of the navigation (None: a page out of the nav), as a key.
+
+    An entry off the page's path looks the same from every page, so its part is worked out
+    once (for the nav's own objects only: the per-page copies mkdocs_nav makes are not)."""
+
+    def __init__(self, nav: Any, limit: int, prune: bool,
+                 title_of: Callable[[Any], str | None],
+                 meta_of: Callable[[Any], dict[str, Any]]) -> None:
+        self.nav, self.limit, self.prune = nav, limit, prune
+        self.title_of, self.meta_of = title_of, meta_of
+        self.originals: set[int] = set()
+        self.memo: dict[int, str] = {}
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            self.originals.add(id(item))
+            stack.extend(getattr(item, "children", None) or [])
+
+    def _meta(self, page: Any) -> str:
+        return json.dumps(self.meta_of(page), sort_keys=True, default=str)
+
+    def _part(self, item: Any) -> str:
+        if not item.active and id(item) in self.originals:
+            found = self.memo.get(id(item))
+            if found is None:
+                found = self.memo[id(item)] = self._shown(item)
+            return found
+        return self._shown(item)
+
+    def _shown(self, item: Any) -> str:
+        if item.is_page:
+            return json.dumps(["P", item.url, self.title_of(item), item.active,
+                               self._meta(item)])
+        if item.is_link:
+            return json.dumps(["L", item.title, item.url])
+        leaf = _first_leaf(item)
+        head = json.dumps(["S", item.title, item.active, len(item.children),
+                           getattr(leaf, "url", None), self._meta(leaf) if leaf.is_page else ""])
+        if not (item.active or not self.prune):  # a pruned section: its title and first page
+            return head
+        return head + "[" + ",".join(self._part(child) for child in item.children) + "]"
+
+    def __call__(self, page: Any | None) -> str:
+        if page is not None:
+            page.active = True
+        try:
+            shown = page_nav(self.nav, self.limit) if self.limit > 0 else self.nav
+            parts = [self._part(item) for item in shown]
+            for near in (getattr(page, "previous_page", None),
+                         getattr(page, "next_page", None)):
+                parts.append(json.dumps([near.url, self.title_of(near)] if near is not None
+                                        else None))
+        finally:
+            if page is not None:
+                page.active = False
+        return digest(*parts)
+
+
+class PageCache:
+    """One build's use of the cache: which pages are taken over, and the new cache."""
+
+    def __init__(self, engine: str, cache_in: Path | None, cache_out: Path,
+                 previous: Path | None, limit: int, spare: bool = False) -> None:
+        self.engine = engine
+        # The staging folder is the spare site (publish.py): it is brought up to date, not
+        # emptied; `keep` is what stays in it as it is.
+        self.spare = spare
+        self.keep: set[str] = set()
+        self.cache_in, self.cache_out, self.previous = cache_in, cache_out, previous
+        self.limit = limit
+        self.log = logging.getLogger(f"{engine}.plugins.handbook")
+        self.records: dict[str, PageRecord] = {}
+        self.reused: set[str] = set()
+        self.markdown: dict[str, str] = {}  # src -> digest of its Markdown
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.titles: dict[str, str | None] = {}
+        self.untitled: set[str] = set()  # changed pages whose title only converting tells
+        self.defer_links = False  # the parallel build checks anchors: hand them to it
+        self.lookups: dict[str, dict[str, str | None]] = {}
+        self.current: dict[str, str | None] | None = None
+        self.settings = ""
+        self.off: str | None = None
+        self._unknown = secrets.token_hex(8)  # a title not known before the page is built
+        self._undo: list[Callable[[], None]] = []  # the engine's functions to set back
+        self._found: dict[str, Any] = {}  # path -> URL, for checking the recorded lookups
+        self.static: dict[str, page_cache.Static] = {}
+        self.static_now: dict[str, str] = {}  # dest -> digest of its source, this build
+
+    # -- before the pages: what can be taken over -------------------------------------------
+
+    def start(self, nav: Any, config: Any, files: Any) -> set[str]:
+        """Decide which pages and static files are taken over (on_nav), keep MkDocs away
+        from them, and clear a spare staging folder of the rest."""
+        self.nav, self.files = nav, files
+        self.site = Path(config.site_dir)
+        self.prune = "navigation.prune" in (config.theme.get("features") or [])
+        self.off = unsafe(config)
+        self.settings = settings_key(config, nav, self.engine)
+        self.records, self.static = ({}, {}) if self.off or self.previous is None else \
+            page_cache.load(self.cache_in, self.settings)
+        self.pages = {f.src_uri: f for f in files.documentation_pages()}
+        self._record_lookups(files)
+        unchanged = set()
+        for src, file in self.pages.items():
+            data = Path(file.abs_src_path).read_bytes()
+            self.markdown[src] = digest(data)
+            record = self.records.get(src)
+            if record is not None and record.content == self.markdown[src]:
+                unchanged.add(src)
+                self.meta[src], self.titles[src] = record.meta, record.title
+            else:
+                self.meta[src] = _front_matter(self.engine, data)
+                title = self.meta[src].get("title")
+                self.titles[src] = str(title) if title is not None else None
+                if title is None:
+                    self.untitled.add(src)
+        self._signature = NavSignatures(nav, self.limit, self.prune, self._title,
+                                        self._meta_of)
+        for src in sorted(unchanged):
+            record, file = self.records[src], self.pages[src]
+            if (self._lookups_hold(record) and self.previous is not None
+                    and page_cache.stat_of(self.previous / record.dest) == tuple(record.stat)
+                    and record.dest == file.dest_uri
+                    and self._signature(file.page) == record.nav):
+                self.reused.add(src)
+        self._keep_engine_away()
+        self.take_static(files)
+        self.clear_spare()
+        if self.off:
+            self.log.info(f"Build cache off: {self.off}")
+        else:
+            self.log.info(f"Build cache: {len(self.reused)} of {len(self.pages)} pages "
+                          f"unchanged, {len(self.pages) - len(self.reused)} to build")
+        return self.reused
+
+    def keep_staging(self, config: Any) -> None:
+        """A spare staging folder is not emptied by the engine (on_pre_build, just before
+        MkDocs would): `clear_spare` removes what is not kept once that is known."""
+        if not self.spare:
+            return
+        utils: Any = importlib.import_module(f"{self.engine}.utils")
+        clean, site = utils.clean_directory, os.path.abspath(config.site_dir)
+
+        def clean_directory(directory: str) -> None:
+            if os.path.abspath(directory) != site:
+                clean(directory)
+
+        utils.clean_directory = clean_directory
+        self._undo.append(lambda: setattr(utils, "clean_directory", clean))
+
+    def _record_lookups(self, files: Any) -> None:
+        """Note which files each page's links look for while it is converted."""
+        original = files.get_file_from_path
+        self._lookup = original
+
+        def get_file_from_path(path: str) -> Any:
+            found = original(path)
+            if self.current is not None:
+                self.current[path] = found.url if found is not None else None
+            return found
+
+        files.get_file_from_path = get_file_from_path
+
+    def _lookups_hold(self, record: PageRecord) -> bool:
+        for path, url in record.lookups.items():
+            now = self._found.get(path, self)
+            if now is self:
+                found = self._lookup(path)
+                now = self._found[path] = found.url if found is not None else None
+            if now != url:
+                return False
+        return True
+
+    def _title(self, page: Any) -> str | None:
+        """The title the nav shows for `page`: given in the nav, or the page's own (from
+        the cache, or its front matter); unknown until built if it comes from its heading."""
+        if "title" in vars(page):  # given in the nav, or set back from the cache
+            return str(page.title) if page.title is not None else None
+        src = page.file.src_uri
+        return self._unknown if src in self.untitled else self.titles.get(src)
+
+    def _meta_of(self, page: Any) -> dict[str, Any]:
+        return self.meta.get(page.file.src_uri, {})
+
+    def _keep_engine_away(self) -> None:
+        """MkDocs reads and builds pages in two loops of its build(); both skip the pages
+        taken over, which get back what other pages and the anchor check read of them."""
+        module: Any = importlib.import_module(f"{self.engine}.commands.build")
+        populate, build_page = module._populate_page, module._build_page
+        reused = self.reused
+
+        def _populate_page(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
+            if page.file.src_uri in reused:
+                self._restore(page)
+                return
+            populate(page, config, files, dirty)
+
+        def _build_page(page: Any, *args: Any, **kwargs: Any) -> None:
+            if page.file.src_uri not in reused:
+                build_page(page, *args, **kwargs)
+
+        module._populate_page, module._build_page = _populate_page, _build_page
+
+        def restore() -> None:
+            module._populate_page, module._build_page = populate, build_page
+
+        self._undo.append(restore)
+
+    def _restore(self, page: Any) -> None:
+        record = self.records[page.file.src_uri]
+        page.meta = json.loads(json.dumps(record.meta))
+        page.title = record.title
+        page.present_anchor_ids = set(record.anchors)
+        page.links_to_anchors = None if self.defer_links else {
+            self.pages[to]: dict(links) for to, links in record.links.items()
+            if to in self.pages} or None
+
+    # -- while pages are converted ------------------------------------------------------------
+
+    def converting(self, page: Any) -> None:
+        self.current = self.lookups.setdefault(page.file.src_uri, {})
+
+    def converted(self) -> None:
+        self.current = None
+
+    def collect(self, page: Any) -> dict[str, Any]:
+        """What the new cache needs of a page from the process that built it."""
+        src = page.file.src_uri
+        meta = page.meta if page_cache.json_safe(page.meta) else None
+        return {"title": page.title, "lookups": self.lookups.get(src, {}), "meta": meta}
+
+    # -- after the pages ----------------------------------------------------------------------
+
+    def finish(self, config: Any, built: dict[str, dict[str, Any]],
+               anchors: dict[str, list[str]], links: dict[str, dict[str, dict[str, str]]],
+               entries: list[dict[str, Any]] | None) -> None:
+        """Link the pages taken over into the new site and merge their search entries
+        (`entries`: the index's list, changed in place)."""
+        self.unhook()
+        site = Path(config.site_dir)
+        assert self.previous is not None or not self.reused
+        for src in sorted(self.reused):
+            dest = self.records[src].dest
+            if dest not in self.keep:
+                link(self.previous / dest, site / dest)  # type: ignore[operator]
+        self.drop_empty_folders()
+        if entries is not None:
+            order = {_page_url(f): n for n, f in enumerate(self.pages.values())}
+            for src in self.reused:
+                entries.extend(self.records[src].entries)
+            entries.sort(key=lambda e: order.get(e["location"].partition("#")[0], -1))
+        self.built, self.anchors, self.links = built, anchors, links
+
+    def save(self, config: Any, entries: list[dict[str, Any]] | None, warned: bool) -> None:
+        """Write the new cache beside the build (published with the site by `handbook
+        build`); none after a warning or with a config the cache cannot see through."""
+        page_cache.drop(self.cache_out)
+        if warned or self.off:
+            return
+        site = Path(config.site_dir)
+        by_url: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries or []:
+            by_url.setdefault(entry["location"].partition("#")[0], []).append(entry)
+        for src, data in self.built.items():
+            self.titles[src] = data.get("title")
+            self.untitled.discard(src)
+            if data.get("meta") is not None:
+                self.meta[src] = data["meta"]
+        self._signature = NavSignatures(self.nav, self.limit, self.prune, self._title,
+                                        self._meta_of)  # with every title known now
+        records: dict[str, PageRecord] = {}
+        for src, file in self.pages.items():
+            if src in self.reused:
+                records[src] = self.records[src]
+                continue
+            found = self.built.get(src)
+            stat = page_cache.stat_of(site / file.dest_uri)
+            if found is None or stat is None or found.get("meta") is None:
+                continue
+            data = found
+            records[src] = PageRecord(
+                content=self.markdown[src], nav=self._signature(file.page), dest=file.dest_uri,
+                stat=stat, meta=data["meta"], title=self._title(file.page),
+                anchors=sorted(self.anchors.get(src, [])), links=self.links.get(src, {}),
+                lookups=data["lookups"], entries=by_url.get(_page_url(file), []))
+        static = {}
+        for dest, made in self.static_now.items():
+            stat = page_cache.stat_of(site / dest)
+            if stat is not None:
+                static[dest] = (made, stat)
+        page_cache.save(self.cache_out, self.settings, records, static)
+
+    def take_static(self, files: Any) -> None:
+        """Static files (calendars, theme assets) unchanged since the published site are
+        linked from it instead of copied; in a spare staging folder, kept as they are."""
+        if self.off:
+            return
+        for file in files:
+            if file.is_documentation_page() or not file.abs_src_path:
+                continue
+            try:
+                made = digest(Path(file.abs_src_path).read_bytes())
+            except OSError:
+                continue
+            self.static_now[file.dest_uri] = made
+            record = self.static.get(file.dest_uri)
+            if (record is not None and record[0] == made and self.previous is not None
+                    and page_cache.stat_of(self.previous / file.dest_uri) == tuple(record[1])):
+                if self._kept(file.dest_uri):
+                    file.copy_file = _nothing
+                else:
+                    file.copy_file = _linker(self.previous / file.dest_uri, file.abs_dest_path)
+
+    def _kept(self, dest: str) -> bool:
+        """Whether the spare staging folder holds the very file the published site has (one
+        file under two names: the build before linked it), so it stays as it is."""
+        if not self.spare or self.previous is None:
+            return False
+        try:
+            here, there = os.stat(self.site / dest), os.stat(self.previous / dest)
+        except OSError:
+            return False
+        if (here.st_dev, here.st_ino) != (there.st_dev, there.st_ino):
+            return False
+        self.keep.add(dest)
+        return True
+
+    def clear_spare(self) -> None:
+        """Remove from a spare staging folder every file this build does not keep, before
+        any is written (the engine then writes new files, never into a kept one)."""
+        if not self.spare:
+            return
+        for src in self.reused:
+            self._kept(self.records[src].dest)
+        root = str(self.site)
+        for folder, dirs, names in os.walk(root):
+            for name in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+                dirs.remove(name)
+                names.append(name)
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, root).replace(os.sep, "/") not in self.keep:
+                    os.unlink(path)
+
+    def drop_empty_folders(self) -> None:
+        """Folders of a spare staging folder that nothing was written into (a deleted
+        cohort's): a clean build has none."""
+        if not self.spare:
+            return
+        for folder, _dirs, names in os.walk(self.site, topdown=False):
+            if not names and not os.listdir(folder) and Path(folder) != self.site:
+                os.rmdir(folder)
+
+    def unhook(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+
+def _page_url(file: Any) -> str:
+    """A page's URL as its search entries start (MkDocs' Page.url: '' for the home page)."""
+    return "" if file.url in (".", "./") else str(file.url)
+
+
+def _nothing(dirty: bool = False) -> None:
+    """The copy of a static file the spare staging folder already holds."""
+
+
+def _linker(source: Path, target: str) -> Callable[..., None]:
+    def copy_file(dirty: bool = False) -> None:
+        link(source, Path(target))
+    return copy_file
+
+
+def link(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (a copy where the file system has no links)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _front_matter(engine: str, data: bytes) -> dict[str, Any]:
+    """A page's front matter as MkDocs reads it ({} if it has none or it does not parse)."""
+    if not data.startswith(b"---"):
+        return {}
+    get_data = importlib.import_module(f"{engine}.utils.meta").get_data
+    try:
+        meta = get_data(data.decode("utf-8-sig", "replace"))[1]
+    except Exception:  # MkDocs reports a broken front matter when it reads the page
+        return {}
+    return meta if isinstance(meta, dict) else {}

@@ -1,0 +1,171 @@
+"""The page cache `handbook build` keeps between builds: what each published page was made of.
+
+A page of the published site is taken over by the next build, without being converted or
+rendered again, only when everything it was made from is unchanged. Per page, the cache holds
+two keys and what the rest of the build needs of the page without rebuilding it:
+
+- `content`: its Markdown, and what its links found among the site's files (MkDocs turns a
+  link into a URL only if the target exists, so a deleted target changes the page);
+- `nav`: what the page shows of the navigation (mkdocs_cache.NavSignatures): its sidebar,
+  tabs and neighbours, with the titles and addresses of every entry it shows;
+- the published file's identity (inode, size, mtime), so a page edited or replaced in site/
+  by anything but a build is rebuilt;
+- its front matter, title, anchors, links to anchors and search entries: other pages'
+  sidebars, the anchor check and the search index need them.
+
+A whole-cache key (`settings`) holds everything every page depends on: the engine's
+settings (all of the generated config but the nav), the theme folder, the versions of every
+installed distribution, the handbook code itself, and the build date. A cache of another
+format, another key, or one that does not parse is ignored as a whole: the build is then a
+clean one. The same goes for static files (calendars, theme assets): one whose content and
+published file are unchanged is linked, not copied. Pure Python: no MkDocs import
+(mkdocs_cache.py is the glue).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import marshal
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+# What `handbook build` hands the engine (engine/mkdocs_plugin.py reads them): the cache of the
+# published site, where the new cache goes (published with the site), and the published site
+# the old cache describes. Without them (a plain `mkdocs build -f build/mkdocs.yml`) the
+# plugin keeps no cache.
+ENV_IN = "HANDBOOK_PAGE_CACHE_IN"
+ENV_OUT = "HANDBOOK_PAGE_CACHE_OUT"
+ENV_SITE = "HANDBOOK_PREVIOUS_SITE"
+ENV_SPARE = "HANDBOOK_STAGING_IS_SPARE"  # "1": the staging folder is the spare site
+CACHE_FOLDER = "cache"  # under build/ (or build/<lang>/), git-ignored
+CACHE_FILE = "pages.bin"
+
+Stat = tuple[int, int, int]
+Static = tuple[str, Stat]  # a static file's content digest, and its published file's stat
+
+
+@dataclass
+class PageRecord:
+    content: str
+    nav: str
+    dest: str  # the output file, relative to the site folder
+    stat: Stat
+    meta: dict[str, Any]
+    title: str | None
+    anchors: list[str]
+    links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
+    lookups: dict[str, str | None]  # path a link looked up -> the file's URL, or None
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key from parts whose boundaries count (so ('ab', 'c') != ('a', 'bc'))."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def stat_of(path: Path | str) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file under `folder` by path and content ('' for a missing folder)."""
+    if not folder.is_dir():
+        return ""
+    parts: list[str | bytes] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+_CODE: str | None = None
+
+
+def code_digest() -> str:
+    """The handbook package as it is on disk (an editable install changes without a new
+    version number), Python's version and every installed distribution's version (MkDocs,
+    Material, Python-Markdown and their extensions all shape the HTML). Once per process."""
+    global _CODE
+    if _CODE is None:
+        versions = sorted(f"{d.metadata['Name']}=={d.version}"
+                          for d in importlib.metadata.distributions())
+        _CODE = digest(folder_digest(Path(__file__).resolve().parent.parent),
+                       platform.python_version(), *versions)
+    return _CODE
+
+
+MAGIC = b"handbook-page-cache\n"
+
+
+def load(path: Path | None, settings: str) -> tuple[dict[str, PageRecord], dict[str, Static]]:
+    """The pages and static files of the cache at `path` made with these `settings`; none if
+    there is no cache, or it is of another format or settings, or damaged (its checksum is
+    checked before anything is read from it)."""
+    if path is None:
+        return {}, {}
+    try:
+        data = path.read_bytes()
+        head, check, body = data[:len(MAGIC)], data[len(MAGIC):len(MAGIC) + 20], \
+            data[len(MAGIC) + 20:]
+        if head != MAGIC or hashlib.blake2b(body, digest_size=20).digest() != check:
+            return {}, {}
+        form, made_with, pages, static = marshal.loads(body)
+        if form != FORMAT or made_with != settings:
+            return {}, {}
+        records = {str(src): PageRecord(*fields) for src, fields in pages.items()}
+        files = {str(dest): (str(made), tuple(stat)) for dest, (made, stat) in static.items()}
+        return records, files
+    except (OSError, ValueError, TypeError, EOFError):
+        return {}, {}
+
+
+def save(path: Path, settings: str, pages: dict[str, PageRecord],
+         static: dict[str, Static]) -> None:
+    """Write the cache (to a temporary name first: a reader never sees half of it).
+
+    marshal, not JSON: a large site's cache (mostly search entries) is tens of megabytes, and
+    marshal reads and writes it ten times faster; it holds plain values only. It is Python's
+    own format, which the settings key (Python's version) ties the cache to."""
+    body = marshal.dumps((FORMAT, settings, {
+        src: (r.content, r.nav, r.dest, r.stat, r.meta, r.title, r.anchors, r.links,
+              r.lookups, r.entries) for src, r in pages.items()}, static))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_bytes(MAGIC + hashlib.blake2b(body, digest_size=20).digest() + body)
+    os.replace(temp, path)
+
+
+def json_safe(value: Any) -> bool:
+    """Whether `value` survives a trip through JSON unchanged (front matter may hold dates)."""
+    try:
+        return bool(json.loads(json.dumps(value)) == value)
+    except (TypeError, ValueError):
+        return False
+
+
+def publish(pending: Path, current: Path) -> None:
+    """The cache of a build that was published becomes the cache of the published site."""
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(pending, current)
+
+
+def drop(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
