@@ -27,6 +27,14 @@ def _interrupted_early(signum: int, frame: FrameType | None) -> None:
 def run() -> None:
     """Import the command with Ctrl-C ending the process quietly, then run it."""
     previous = signal.signal(signal.SIGINT, _interrupted_early)
+    if sys.argv[1:2] == ["build"]:  # nothing changed: say so before importing the rest
+        from .engine import uptodate
+
+        line = uptodate.check(sys.argv[1:])
+        if line is not None:
+            if not {"-q", "--quiet"} & set(sys.argv):
+                print(line)
+            sys.exit(0)
     import click  # imported here, so the handler covers it
 
     from .cli import main

@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 from ..authoring import doctor
-from ..engine import engines, page_cache, publish
+from ..engine import engines, page_cache, publish, uptodate
 from ..engine import pdf as pdfs
 from ..errors import HandbookError, relative
 from ..pipeline import Project, Result, generate_all, prepare_all, write_bare_config
@@ -128,6 +128,7 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         publish.recover(site)
+        inputs = uptodate.started()  # for the no-change fast path of the next build
         no_engine = pdfs.unavailable() if pdf else None  # before the plan: it links the PDFs
         project = dataclasses.replace(project_at(root, content), pdf=pdf and no_engine is None)
         say.progress(f"Generating pages from {relative(project.content, project.root)}/ ...")
@@ -175,6 +176,7 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         publish.swap(staging, site, keep_spare=chosen.takes_site_dir)
         for cache in caches:  # the new site's page cache goes with it
             cache.publish()
+        uptodate.record(site, inputs)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
         say.timings({engine: time.perf_counter() - engine_started})
     except HandbookError as error:
