@@ -42,25 +42,31 @@ EDITS_PER_STEP = (1, 3)           # edits saved between two builds
 
 # --- comparing sites --------------------------------------------------------------------------
 
-# Folders of a project that are outputs, not inputs: never hashed, never copied to a clean copy.
-OUTPUTS = ("build", "site")
+def is_output(name: str) -> bool:
+    """A top-level entry of a project that builds write (the project .gitignore of `handbook
+    init` lists them): never hashed, never copied to a clean copy."""
+    return name in ("build", "site") or name.startswith(".site-")  # .site-*: publish's
+
+
+def input_files(root: Path) -> dict[str, bytes]:
+    """Every file of the project but what builds write (the calendar ledger is one of these
+    files: the build reads it and writes it)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if not is_output(p.relative_to(root).parts[0]) and p.is_file()}
 
 
 def inputs_digest(root: Path) -> str:
-    """A hash of every input file of the project (everything but build/ and site/)."""
+    """A hash of every input file of the project (input_files)."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] in OUTPUTS or not path.is_file():
-            continue
-        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, data in input_files(root).items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
 def copy_inputs(root: Path, target: Path) -> Path:
-    """A fresh copy of the project without its build/ (cache) and site/."""
+    """A fresh copy of the project without its build/ (cache), site/ and staging folders."""
     shutil.copytree(root, target, ignore=lambda folder, names: [
-        n for n in names if Path(folder) == root and n in OUTPUTS])
+        n for n in names if Path(folder) == root and is_output(n)])
     return target
 
 
@@ -152,8 +158,10 @@ def assert_same_site(root: Path, clean: Path, history: list[str]) -> None:
     """site/ of `root` is the one of the clean copy `clean`, every file byte for byte, and so
     is what the build wrote into the project (the calendar ledger)."""
     differences = site_differences(root / "site", clean / "site")
-    if inputs_digest(root) != inputs_digest(clean):
-        differences.append("the project files the build writes (the calendar ledger) differ")
+    mine, theirs = input_files(root), input_files(clean)
+    differences += [f"project file {name} differs after the builds (the calendar ledger?)"
+                    for name in sorted(mine.keys() | theirs.keys())
+                    if mine.get(name) != theirs.get(name)]
     assert not differences, (
         "the incremental site differs from a clean build after these edits:\n  "
         + "\n  ".join(history) + "\ndifferences:\n  " + "\n  ".join(differences[:20])
