@@ -10,10 +10,7 @@ pages' sidebars show them), its anchors and links to anchors (the anchor check c
 page, as in a clean build) and its search entries (merged in page order). The sitemap, the 404
 page, the search index and the static files are made by MkDocs every time, from all pages.
 
-What a page shows of the navigation (`NavSignatures`) follows Material's templates: every
-entry on the path to the page with its siblings, and of every other section only what a pruned
-section shows (its title and where its first page is); without `navigation.prune`, every
-entry. An entry's title, address, front matter and whether it is active all count, so a title
+What a page shows of the navigation is its key's `nav` part (mkdocs_keys.py), so a title
 changed in the nav rebuilds exactly the pages that show it.
 
 The cache is used only with the plugins and Markdown extensions known to act page by page
@@ -36,128 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from . import page_cache
-from .mkdocs_nav import page_nav
+from .mkdocs_keys import NavSignatures, front_matter, settings_key, unsafe
 from .page_cache import PageRecord, digest
-
-# Plugins whose work is per page (or on config only): their output for a page depends only on
-# what the page key holds.
-PAGE_LOCAL_PLUGINS = {"search", "material/search", "handbook"}
-MARKDOWN_BUILTINS = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra",
-                     "fenced_code", "footnotes", "legacy_attrs", "legacy_em", "md_in_html",
-                     "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks"}
-READS_FILES = {"pymdownx.snippets"}
-
-
-def unsafe(config: Any) -> str | None:
-    """Why the cache cannot be used with this config (a plugin or extension it cannot see
-    through), or None."""
-    for name in config.plugins:
-        if name not in PAGE_LOCAL_PLUGINS:
-            return f"the plugin {name!r} may read other pages"
-    if config.get("hooks"):
-        return "hooks may read other pages"
-    for extension in config.markdown_extensions:
-        if not isinstance(extension, str):
-            if type(extension).__module__.startswith("handbook."):
-                continue
-            return f"the Markdown extension {type(extension).__name__} is not known"
-        name = extension.removeprefix("markdown.extensions.")
-        if name in READS_FILES or not (name in MARKDOWN_BUILTINS
-                                        or name.startswith("pymdownx.")):
-            return f"the Markdown extension {extension!r} may read other files"
-    return None
-
-
-def _without_nav(text: str) -> str:
-    """The generated config without its `nav:` block (each page's signature holds what it
-    shows of the nav)."""
-    lines, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("nav:"):
-            skipping = True
-            continue
-        if skipping and line[:1] not in ("", " ", "-", "#"):
-            skipping = False
-        if not skipping:
-            lines.append(line)
-    return "\n".join(lines)
-
-
-def settings_key(config: Any, nav: Any, engine: str) -> str:
-    """What every page depends on: the generated config but its nav, the theme folder, the
-    code and versions (page_cache.code_digest), the build date, and the home page."""
-    text = Path(config.config_file_path).read_text("utf-8")
-    custom = config.theme.custom_dir
-    home = nav.homepage.url if nav.homepage is not None else ""
-    return digest(str(page_cache.FORMAT), engine, _without_nav(text),
-                  page_cache.folder_digest(Path(custom)) if custom else "",
-                  page_cache.code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""), home,
-                  repr(config.strict), repr(sorted(config.theme.get("features") or [])))
-
-
-def _first_leaf(item: Any) -> Any:
-    while getattr(item, "children", None):
-        item = item.children[0]
-    return item
-
-
-class NavSignatures:
-    """What a page shows of the navigation (None: a page out of the nav), as a key.
-
-    An entry off the page's path looks the same from every page, so its part is worked out
-    once (for the nav's own objects only: the per-page copies mkdocs_nav makes are not)."""
-
-    def __init__(self, nav: Any, limit: int, prune: bool,
-                 title_of: Callable[[Any], str | None],
-                 meta_of: Callable[[Any], dict[str, Any]]) -> None:
-        self.nav, self.limit, self.prune = nav, limit, prune
-        self.title_of, self.meta_of = title_of, meta_of
-        self.originals: set[int] = set()
-        self.memo: dict[int, str] = {}
-        stack = list(nav.items)
-        while stack:
-            item = stack.pop()
-            self.originals.add(id(item))
-            stack.extend(getattr(item, "children", None) or [])
-
-    def _meta(self, page: Any) -> str:
-        return json.dumps(self.meta_of(page), sort_keys=True, default=str)
-
-    def _part(self, item: Any) -> str:
-        if not item.active and id(item) in self.originals:
-            found = self.memo.get(id(item))
-            if found is None:
-                found = self.memo[id(item)] = self._shown(item)
-            return found
-        return self._shown(item)
-
-    def _shown(self, item: Any) -> str:
-        if item.is_page:
-            return json.dumps(["P", item.url, self.title_of(item), item.active,
-                               self._meta(item)])
-        if item.is_link:
-            return json.dumps(["L", item.title, item.url])
-        leaf = _first_leaf(item)
-        head = json.dumps(["S", item.title, item.active, len(item.children),
-                           getattr(leaf, "url", None), self._meta(leaf) if leaf.is_page else ""])
-        if not (item.active or not self.prune):  # a pruned section: its title and first page
-            return head
-        return head + "[" + ",".join(self._part(child) for child in item.children) + "]"
-
-    def __call__(self, page: Any | None) -> str:
-        if page is not None:
-            page.active = True
-        try:
-            shown = page_nav(self.nav, self.limit) if self.limit > 0 else self.nav
-            parts = [self._part(item) for item in shown]
-            for near in (getattr(page, "previous_page", None),
-                         getattr(page, "next_page", None)):
-                parts.append(json.dumps([near.url, self.title_of(near)] if near is not None
-                                        else None))
-        finally:
-            if page is not None:
-                page.active = False
-        return digest(*parts)
 
 
 class PageCache:
@@ -213,7 +90,7 @@ class PageCache:
                 unchanged.add(src)
                 self.meta[src], self.titles[src] = record.meta, record.title
             else:
-                self.meta[src] = _front_matter(self.engine, data)
+                self.meta[src] = front_matter(self.engine, data)
                 title = self.meta[src].get("title")
                 self.titles[src] = str(title) if title is not None else None
                 if title is None:
@@ -484,15 +361,3 @@ def link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _front_matter(engine: str, data: bytes) -> dict[str, Any]:
-    """A page's front matter as MkDocs reads it ({} if it has none or it does not parse)."""
-    if not data.startswith(b"---"):
-        return {}
-    get_data = importlib.import_module(f"{engine}.utils.meta").get_data
-    try:
-        meta = get_data(data.decode("utf-8-sig", "replace"))[1]
-    except Exception:  # MkDocs reports a broken front matter when it reads the page
-        return {}
-    return meta if isinstance(meta, dict) else {}

@@ -35,6 +35,7 @@ from ..write import engine_config
 from . import page_cache, preview
 from .mkdocs_cache import PageCache
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
+from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, _Count
 from .sanitize import sanitize_html
@@ -63,9 +64,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     error_docs: Path | None = None  # set while the preview shows a content error
 
     dirty = False
-    # What the previous build rendered with (nav, title, theme files): a dirty rebuild must
-    # redraw every page when it changed. MkDocs keeps a plugin with on_startup across rebuilds.
+    # What the previous build rendered with (the generated config but its nav, the theme
+    # files): a dirty rebuild must redraw every page when it changed, and the pages whose
+    # view of the nav changed (`preview`). MkDocs keeps a plugin with on_startup across
+    # rebuilds.
     shape: str | None = None
+    preview: PreviewPages | None = None
     # Set per build in on_pre_build; None until then, so a build that fails earlier (in
     # on_config) still reaches on_build_error cleanly.
     parallel: ParallelBuild | None = None
@@ -75,6 +79,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        if command == "serve" and dirty:
+            self.preview = PreviewPages("mkdocs", self.config.sidebar_limit)
 
     def on_config(self, config: Any) -> Any:
         here = Path(config.config_file_path).parent
@@ -93,16 +99,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # A failed rebuild would leave the preview hanging: show the report instead.
                 self.error_docs = preview.error_docs(project.docs, error.report())
                 self.shape = ""  # once fixed, rebuild every page
+                if self.preview is not None:
+                    self.preview.forget()
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
         theme = project.build / engine_config.THEME_FOLDER
-        shape = repr((config.nav, config.site_name, config.extra.get("handbook"))) + "".join(
+        shape = without_nav(Path(config.config_file_path).read_text("utf-8")) + "".join(
             f"\n{path}:{path.stat().st_mtime_ns}" for path in sorted(theme.rglob("*"))
             if path.is_file())
         if self.dirty and self.shape not in (None, shape):
-            # A dirty build rebuilds only pages whose files changed; a new nav or title must
-            # reach every page's sidebar, and an edited theme every page, so mark every page
-            # changed.
+            # A dirty build rebuilds only pages whose files changed; new settings or an
+            # edited theme must reach every page, so mark every page changed (a new nav
+            # reaches the pages that show it: on_nav).
             for page in project.docs.rglob("*.md"):
                 page.touch()
         self.shape = shape
@@ -137,6 +145,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-100)  # after every other plugin has changed the files and nav
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
         self.nav = nav
+        if self.preview is not None and self.error_docs is None:
+            self.preview.engine = engine_of(config)
+            marked = self.preview.mark(nav, files, config)
+            if marked:
+                logging.getLogger(f"{self.preview.engine}.plugins.handbook").info(
+                    f"{marked} pages show a changed navigation: built again")
         reused = self.cache.start(nav, config, files) if self.cache is not None else set()
         jobs = (self.config.jobs or cpu_count()) if can_fork() else 1
         to_build = len(files.documentation_pages()) - len(reused)
@@ -154,6 +168,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return self.parallel.env(env, files, config) if self.parallel else env
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if self.preview is not None:
+            self.preview.built(page)
         if self.cache is not None and self.parallel is None:
             self.built[page.file.src_uri] = self.cache.collect(page)
         return self.parallel.post_page(output, page) if self.parallel else output

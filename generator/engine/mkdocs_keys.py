@@ -1,0 +1,219 @@
+"""What a page's key holds besides its Markdown: the settings every page depends on, and what
+the page shows of the navigation (the page cache's and the preview's measure of which pages a
+change in the navigation reaches).
+
+The settings are all of the generated config but its nav, the theme folder, the code and the
+versions (page_cache.code_digest), and the build date; the cache is used only with plugins and
+Markdown extensions known to act page by page (`unsafe`).
+
+Material draws, on each page, every entry on the path to the page with its siblings, and of
+every other section only what a pruned section shows (its title, and where its first page is);
+without `navigation.prune`, every entry. The tabs are the top-level entries, each with its
+first page. An entry's title, address, front matter and whether it is active all count, and
+the previous and next pages (`<link rel=prev/next>`): so a title changed in the nav reaches
+exactly the pages that show it. mkdocs_nav's shortening of long sections is applied first,
+as the sidebar is drawn from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import page_cache
+from .mkdocs_nav import page_nav
+from .page_cache import digest
+
+# Plugins whose work is per page (or on config only): their output for a page depends only on
+# what the page key holds.
+PAGE_LOCAL_PLUGINS = {"search", "material/search", "handbook"}
+MARKDOWN_BUILTINS = {"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra",
+                     "fenced_code", "footnotes", "legacy_attrs", "legacy_em", "md_in_html",
+                     "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks"}
+READS_FILES = {"pymdownx.snippets"}
+
+
+def unsafe(config: Any) -> str | None:
+    """Why the cache cannot be used with this config (a plugin or extension it cannot see
+    through), or None."""
+    for name in config.plugins:
+        if name not in PAGE_LOCAL_PLUGINS:
+            return f"the plugin {name!r} may read other pages"
+    if config.get("hooks"):
+        return "hooks may read other pages"
+    for extension in config.markdown_extensions:
+        if not isinstance(extension, str):
+            if type(extension).__module__.startswith("handbook."):
+                continue
+            return f"the Markdown extension {type(extension).__name__} is not known"
+        name = extension.removeprefix("markdown.extensions.")
+        if name in READS_FILES or not (name in MARKDOWN_BUILTINS
+                                        or name.startswith("pymdownx.")):
+            return f"the Markdown extension {extension!r} may read other files"
+    return None
+
+
+def without_nav(text: str) -> str:
+    """The generated config without its `nav:` block (each page's signature holds what it
+    shows of the nav)."""
+    lines, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("nav:"):
+            skipping = True
+            continue
+        if skipping and line[:1] not in ("", " ", "-", "#"):
+            skipping = False
+        if not skipping:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def settings_key(config: Any, nav: Any, engine: str) -> str:
+    """What every page depends on: the generated config but its nav, the theme folder, the
+    code and versions (page_cache.code_digest), the build date, and the home page."""
+    text = Path(config.config_file_path).read_text("utf-8")
+    custom = config.theme.custom_dir
+    home = nav.homepage.url if nav.homepage is not None else ""
+    return digest(str(page_cache.FORMAT), engine, without_nav(text),
+                  page_cache.folder_digest(Path(custom)) if custom else "",
+                  page_cache.code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""), home,
+                  repr(config.strict), repr(sorted(config.theme.get("features") or [])))
+
+
+def _first_leaf(item: Any) -> Any:
+    while getattr(item, "children", None):
+        item = item.children[0]
+    return item
+
+
+class NavSignatures:
+    """What a page shows of the navigation (None: a page out of the nav), as a key.
+
+    An entry off the page's path looks the same from every page, so its part is worked out
+    once (for the nav's own objects only: the per-page copies mkdocs_nav makes are not)."""
+
+    def __init__(self, nav: Any, limit: int, prune: bool,
+                 title_of: Callable[[Any], str | None],
+                 meta_of: Callable[[Any], dict[str, Any]]) -> None:
+        self.nav, self.limit, self.prune = nav, limit, prune
+        self.title_of, self.meta_of = title_of, meta_of
+        self.originals: set[int] = set()
+        self.memo: dict[int, str] = {}
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            self.originals.add(id(item))
+            stack.extend(getattr(item, "children", None) or [])
+
+    def _meta(self, page: Any) -> str:
+        return json.dumps(self.meta_of(page), sort_keys=True, default=str)
+
+    def _part(self, item: Any) -> str:
+        if not item.active and id(item) in self.originals:
+            found = self.memo.get(id(item))
+            if found is None:
+                found = self.memo[id(item)] = self._shown(item)
+            return found
+        return self._shown(item)
+
+    def _shown(self, item: Any) -> str:
+        if item.is_page:
+            return json.dumps(["P", item.url, self.title_of(item), item.active,
+                               self._meta(item)])
+        if item.is_link:
+            return json.dumps(["L", item.title, item.url])
+        leaf = _first_leaf(item)
+        head = json.dumps(["S", item.title, item.active, len(item.children),
+                           getattr(leaf, "url", None), self._meta(leaf) if leaf.is_page else ""])
+        if not (item.active or not self.prune):  # a pruned section: its title and first page
+            return head
+        return head + "[" + ",".join(self._part(child) for child in item.children) + "]"
+
+    def __call__(self, page: Any | None) -> str:
+        if page is not None:
+            page.active = True
+        try:
+            shown = page_nav(self.nav, self.limit) if self.limit > 0 else self.nav
+            parts = [self._part(item) for item in shown]
+            for near in (getattr(page, "previous_page", None),
+                         getattr(page, "next_page", None)):
+                parts.append(json.dumps([near.url, self.title_of(near)] if near is not None
+                                        else None))
+        finally:
+            if page is not None:
+                page.active = False
+        return digest(*parts)
+
+
+
+
+class PreviewPages:
+    """The preview's share: `handbook serve` runs MkDocs with --dirty, which rebuilds only the
+    pages whose generated file changed; a page whose view of the navigation changed (a title
+    in the nav, a cohort added to its section) is marked changed too, by touching its file.
+    Kept across rebuilds (the plugin lives as long as the server)."""
+
+    def __init__(self, engine: str, limit: int) -> None:
+        self.engine, self.limit = engine, limit
+        self.signatures: dict[str, str] = {}
+        self.titles: dict[str, str | None] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
+
+    def mark(self, nav: Any, files: Any, config: Any) -> int:
+        """Touch the file of each page whose view of the nav changed; how many (on_nav)."""
+        pages = files.documentation_pages()
+        changed = {f.src_uri for f in pages if f.is_modified()}
+        unknown, untitled = secrets.token_hex(8), set()
+        for file in pages:
+            if file.src_uri in changed or file.src_uri not in self.meta:
+                with open(file.abs_src_path, "rb") as source:
+                    self.meta[file.src_uri] = front_matter(self.engine, source.read())
+                title = self.meta[file.src_uri].get("title")
+                if title is None:
+                    untitled.add(file.src_uri)
+                else:
+                    self.titles[file.src_uri] = str(title)
+
+        def title_of(page: Any) -> str | None:
+            if "title" in vars(page):
+                return str(page.title) if page.title is not None else None
+            src = page.file.src_uri
+            return unknown if src in untitled else self.titles.get(src)
+
+        keys = NavSignatures(nav, self.limit,
+                             "navigation.prune" in (config.theme.get("features") or []),
+                             title_of, lambda page: self.meta.get(page.file.src_uri, {}))
+        marked = 0
+        for file in pages:
+            key = keys(file.page)
+            if self.signatures.get(file.src_uri) not in (None, key) and \
+                    file.src_uri not in changed:
+                os.utime(file.abs_src_path)
+                marked += 1
+            self.signatures[file.src_uri] = key
+        return marked
+
+    def built(self, page: Any) -> None:
+        self.titles[page.file.src_uri] = page.title
+        self.meta[page.file.src_uri] = dict(page.meta)
+
+    def forget(self) -> None:
+        """After the preview showed an error: every page is built again."""
+        self.signatures.clear()
+
+
+def front_matter(engine: str, data: bytes) -> dict[str, Any]:
+    """A page's front matter as MkDocs reads it ({} if it has none or it does not parse)."""
+    if not data.startswith(b"---"):
+        return {}
+    get_data = importlib.import_module(f"{engine}.utils.meta").get_data
+    try:
+        meta = get_data(data.decode("utf-8-sig", "replace"))[1]
+    except Exception:  # MkDocs reports a broken front matter when it reads the page
+        return {}
+    return meta if isinstance(meta, dict) else {}
