@@ -41,7 +41,8 @@ ARGV: list[str] | None = None
 
 
 def _command(argv: list[str]) -> list[str]:
-    return [arg for arg in argv if arg != "--clean"]
+    """The command line but what does not change the site (how much it says, --clean)."""
+    return [arg for arg in argv if arg not in ("--clean", "-v", "--verbose", "-q", "--quiet")]
 
 
 def _root(argv: list[str]) -> Path:

@@ -1,0 +1,132 @@
+"""Incremental builds (issue 17): what `handbook build` takes over from the published site.
+
+The property test (test_incremental.py) shows that any sequence of edits gives the site a clean
+build gives; these tests pin down the mechanics: which pages are taken over, the no-change fast
+path, that the published site is never written in place (the staging folder starts from the
+spare site, whose files it shares with the published one), and the cache's own checks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import FIXTURES, handbook, make_project
+from handbook.engine import page_cache
+from handbook.engine.mkdocs_keys import unsafe
+
+COHORT = "content/programs/pilot/cohorts/first.yml"
+TAKEN = re.compile(r"Build cache: (\d+) of (\d+) pages unchanged")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file()}
+
+
+def build(root: Path, *args: str) -> str:
+    done = handbook("build", "-v", *args, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def taken_over(output: str) -> tuple[int, int]:
+    found = TAKEN.search(output)
+    assert found, output
+    return int(found.group(1)), int(found.group(2))
+
+
+def clean_copy(root: Path, target: Path) -> Path:
+    """The project's files without what builds wrote, built from scratch."""
+    shutil.copytree(root, target, ignore=lambda folder, names: [
+        n for n in names if Path(folder) == root and (n in ("build", "site")
+                                                      or n.startswith(".site-"))])
+    (target / "build/docs").mkdir(parents=True)
+    build(target)
+    return target
+
+
+def retitle(root: Path, title: str) -> None:
+    path = root / COHORT
+    path.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", path.read_text("utf-8"),
+                           count=1), "utf-8")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "project", FIXTURES / "mini" / "content")
+    assert taken_over(build(root))[0] == 0  # a first build takes nothing over
+    return root
+
+
+def test_a_changed_title_rebuilds_only_the_pages_that_show_it(project: Path,
+                                                               tmp_path: Path) -> None:
+    retitle(project, "Renamed cohort")
+    taken, pages = taken_over(build(project))
+    assert 0 < taken < pages  # the cohort's pages and the ones listing it, not the library
+    assert site_files(project / "site") == site_files(clean_copy(project, tmp_path / "c")
+                                                      / "site")
+    assert "Renamed cohort" in (project / "site/programs/pilot/first/index.html").read_text(
+        "utf-8")
+
+
+def test_nothing_changed_ends_at_once(project: Path) -> None:
+    again = handbook("build", cwd=project)  # without -v: says as much or as little
+    assert again.returncode == 0 and "Nothing changed since the last build" in again.stdout
+    cohort = project / COHORT
+    cohort.write_bytes(cohort.read_bytes())  # saved again, same content: still nothing
+    assert "Nothing changed" in handbook("build", cwd=project).stdout
+    assert "Nothing changed" not in build(project, "--clean")  # --clean always builds
+    page = project / "site/index.html"
+    page.write_text(page.read_text("utf-8") + "<!-- edited by hand -->", "utf-8")
+    output = handbook("build", cwd=project).stdout
+    assert "Nothing changed" not in output and "Built site/" in output
+    assert "edited by hand" not in page.read_text("utf-8")  # the page is built again
+
+
+def test_a_build_never_writes_into_the_published_site(project: Path) -> None:
+    """Builds start from the spare site, which shares files with the published one: what
+    the engine writes must never land in a shared file (it would change the live site)."""
+    retitle(project, "Second")
+    build(project)
+    published = site_files(project / "site")
+    inodes = {p: os.stat(project / "site" / p).st_ino for p in published}
+    retitle(project, "Third")
+    output = build(project)
+    assert taken_over(output)[0] > 0
+    spare = project / ".site-spare"  # the site that was published before this build
+    assert {p: os.stat(spare / p).st_ino for p in site_files(spare)} == inodes
+    assert site_files(spare) == published
+
+
+def test_the_cache_is_used_only_with_plugins_and_extensions_it_can_see_through() -> None:
+    def config(plugins: list[str], extensions: list[str], hooks: list[str] | None = None
+               ) -> SimpleNamespace:
+        found = SimpleNamespace(plugins=plugins, markdown_extensions=extensions)
+        found.get = {"hooks": hooks}.get  # type: ignore[attr-defined]
+        return found
+
+    assert unsafe(config(["material/search", "handbook"], ["toc", "pymdownx.tasklist"])) is None
+    assert "macros" in str(unsafe(config(["material/search", "macros"], ["toc"])))
+    assert "snippets" in str(unsafe(config(["handbook"], ["pymdownx.snippets"])))
+    assert "someone.ext" in str(unsafe(config(["handbook"], ["someone.ext"])))
+    assert unsafe(config(["handbook"], ["toc"], ["hooks.py"])) is not None
+
+
+def test_a_damaged_or_foreign_cache_reads_as_empty(tmp_path: Path) -> None:
+    record = page_cache.PageRecord("c", "n", "index.html", (1, 2, 3), {"title": "T"}, "T",
+                                   ["a"], {}, {"x.md": None}, [{"location": ""}])
+    path = tmp_path / "pages.bin"
+    page_cache.save(path, "settings", {"index.md": record}, {"a.css": ("d", (4, 5, 6))})
+    pages, static = page_cache.load(path, "settings")
+    assert pages == {"index.md": record} and static == {"a.css": ("d", (4, 5, 6))}
+    assert page_cache.load(path, "other settings") == ({}, {})
+    data = path.read_bytes()
+    for damaged in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), b"",
+                    b"handbook-page-cache\n" + b"\0" * 40):
+        path.write_bytes(damaged)
+        assert page_cache.load(path, "settings") == ({}, {})
