@@ -20,8 +20,8 @@ file with a `--clean` build of the same content/ (the cold build where it is the
 built at the end, untimed). Any difference is printed and makes the run fail.
 
 --size-sweep (9) times the pair-edit rebuild at 1x and 4x the size: with a working cache it
-grows with the change, not with the site. The 4x/1x target of 1.5 is this benchmark's own
-reading of "does not grow with the site" (a full rebuild gives about 4).
+grows with the change, not with the site. Our own readings of the issue: 4x/1x <= 1.5 (a full
+rebuild gives about 4), and a rebuild's peak memory < 0.95 x cold's (beyond sampling noise).
 
 Builds run with HANDBOOK_PDF=0: printing PDFs takes minutes and is not what is measured.
 Results go to bench/results/incremental.json (git-ignored).
@@ -72,16 +72,16 @@ DEFAULT_OUTPUT = REPO / "bench" / "results" / "incremental.json"
 NO_PDF = {"HANDBOOK_PDF": "0"}
 SIZE_SWEEP = (1, 4)
 REBUILDS = ("noop", "pair", "title")
-TARGETS = {  # from issue 17's Targets section (the sweep threshold is ours, see above)
+TARGETS = {  # from issue 17's Targets section (the sweep and memory margins are ours)
     "cold_over_plain": ("<=", 0.5),
     "noop_rebuild_seconds": ("<=", 1.0),
     "pair_rebuild_seconds": ("<=", 2.0),
     "title_rebuild_seconds": ("<=", 2.0),
     "pair_reload_seconds": ("<=", 2.0),
     "title_reload_seconds": ("<=", 2.0),
-    "noop_rss_over_cold": ("<", 1.0),
-    "pair_rss_over_cold": ("<", 1.0),
-    "title_rss_over_cold": ("<", 1.0),
+    "noop_rss_over_cold": ("<", 0.95),
+    "pair_rss_over_cold": ("<", 0.95),
+    "title_rss_over_cold": ("<", 0.95),
     "mismatched_files": ("<=", 0),
     "sweep_pair_4x_over_1x": ("<=", 1.5),
 }
@@ -124,9 +124,8 @@ class Rounds:
         self.project = make_project(work / "project")
         self.content = self.project / "content"
         write_content(self.content, size)
-        cohort = sorted((self.content / "programs").glob("*/cohorts/*.yml"))[0]
-        self.page = f"programs/{cohort.parent.parent.name}/{cohort.stem}"
-        self.edits = CohortEdits(cohort)
+        self.edits = CohortEdits.first(self.content)
+        self.page = f"programs/{self.edits.path.parent.parent.name}/{self.edits.path.stem}"
         self.serve = serve
         self.runs: dict[str, list[Sample]] = {"cold": [], "plain": [],
                                               **{name: [] for name in REBUILDS}}
@@ -163,13 +162,13 @@ class Rounds:
         ]
         current: State = (0, 0)
         for name, state, step in steps:
-            _log(f"round {number}: {name}")
             if state != current:  # "nothing changed" touches no file
                 self.edits.write(state)
                 current = state
             ledger = self.ledger.read_bytes() if self.ledger.exists() else None
             key = _tree_key(self.content)
-            self.runs[name].append(step())
+            self.runs[name].append(sample := step())
+            _log(f"round {number}: {name} {sample.seconds:.1f} s, {sample.peak_rss_mib:.0f} MiB")
             if name == "plain":
                 continue
             site = digests(project / "site")
@@ -232,16 +231,14 @@ def sweep(work: Path, base: Size, repeat: int, known: dict[int, dict[str, Any]]
             continue
         project = make_project(work / f"sweep-{factor}x")
         write_content(project / "content", size)
-        cohort = sorted((project / "content" / "programs").glob("*/cohorts/*.yml"))[0]
-        edits = CohortEdits(cohort)
-        edits.write((0, 0))
+        edits = CohortEdits.first(project / "content")
         _log(f"size sweep {factor}x: {size.pages} pages, cold build")
         cold = cold_build(project)
         samples = []
         for number in range(1, repeat + 1):
-            _log(f"size sweep {factor}x: pair edit {number}/{repeat}")
             edits.write((number % 2, 0))
             samples.append(rebuild(project))
+            _log(f"size sweep {factor}x: pair edit {samples[-1].seconds:.1f} s")
         result[f"{factor}x"] = {"pages": size.pages, "cold_seconds": round(cold.seconds, 3),
                                 "pair": _summary(samples), "from": "sweep"}
         set_aside(project, project)
@@ -359,9 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = {name: _summary(samples) for name, samples in rounds.runs.items()}
         reloads = ({name: {"seconds": round(statistics.median(v), 3), "samples": v}
                     for name, v in rounds.reloads.items()} if rounds.serve else {})
-        known = {args.scale: {"pair": runs["pair"], "from": "main rounds"}}
-        swept = sweep(work, base, args.repeat, known) if args.size_sweep else None
-        figures = figures_of(runs, reloads, checked, swept)
+        figures = figures_of(runs, reloads, checked, None)
         data: dict[str, Any] = {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -374,12 +369,19 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": args.repeat, "pages": pages, "edited": rounds.page,
             "warmup_seconds": round(rounds.warmup.seconds, 3), "runs": runs,
             "reloads": reloads, "serve_rounds": rounds.serve_rounds, "cache": rounds.cache,
-            "correctness": checked, "size_sweep": swept, "figures": figures,
+            "correctness": checked, "size_sweep": None, "figures": figures,
             "targets": check_targets(figures),
             "bench_seconds": round(time.perf_counter() - started, 1),
         }
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+        if args.size_sweep:  # written first: the main figures survive a sweep stopped
+            known = {args.scale: {"pair": runs["pair"], "from": "main rounds"}}
+            data["size_sweep"] = swept = sweep(work, base, args.repeat, known)
+            data["figures"] = figures = figures_of(runs, reloads, checked, swept)
+            data["targets"] = check_targets(figures)
+            data["bench_seconds"] = round(time.perf_counter() - started, 1)
+            args.output.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
         print(report(data))
         print(f"\nWrote {args.output}")
     finally:

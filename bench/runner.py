@@ -212,6 +212,11 @@ class CohortEdits:
         self.names = (data["pairs"][0]["mentor"], data["pairs"][0]["mentor"] + " Renamed")
         self.titles = (data["title"], data["title"] + " renamed")
 
+    @classmethod
+    def first(cls, content: Path) -> CohortEdits:
+        """The first cohort file of the first program, in name order."""
+        return cls(sorted((content / "programs").glob("*/cohorts/*.yml"))[0])
+
     def text(self, mentor: str, title: str) -> str:
         """The original file with the first pair's mentor and the title replaced; checked by
         reading it back, so a change of synth's layout cannot make the edit a silent no-op."""
