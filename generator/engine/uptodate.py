@@ -26,6 +26,7 @@ from pathlib import Path
 from .page_cache import CACHE_FOLDER, code_digest, digest
 
 STAMP = "uptodate.json"  # in build/cache/
+FORMAT = 1
 LEDGER = "calendar-revisions.yml"  # written by the build itself (write/ledger.py)
 # Folders no build reads: version control, environments, caches; at the top only, what builds
 # write (build/ and the site folder with its staging, old and spare folders).
@@ -115,7 +116,7 @@ def check(argv: list[str]) -> str | None:
     site = _site(root)
     try:
         stamp = json.loads(_stamp(root).read_text("utf-8"))
-        fresh = (isinstance(stamp, dict) and site.is_dir()
+        fresh = (isinstance(stamp, dict) and stamp.get("format") == FORMAT and site.is_dir()
                  and stamp.get("inputs") == digest(json.dumps(inputs(argv, root, site),
                                                               sort_keys=True))
                  and stamp.get("site") == published(site))
@@ -144,7 +145,8 @@ def record(site: Path, before: dict[str, str] | None) -> None:
     stamp = _stamp(root)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({
-        "inputs": digest(json.dumps(after, sort_keys=True)), "site": published(site)}), "utf-8")
+        "format": FORMAT, "inputs": digest(json.dumps(after, sort_keys=True)),
+        "site": published(site)}), "utf-8")
 
 
 def started() -> dict[str, str] | None:
