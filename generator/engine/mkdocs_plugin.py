@@ -29,9 +29,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import HandbookError
 from ..fork import can_fork, cpu_count
-from ..pipeline import Project, generate
 from ..render.embed import BodyReuse, drop_markers
-from ..write import engine_config
+from ..write.names import CONFIG_NAME, THEME_FOLDER
 from . import page_cache, preview
 from .mkdocs_cache import PageCache
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
@@ -85,14 +84,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_config(self, config: Any) -> Any:
         here = Path(config.config_file_path).parent
         root = (here / self.config.project).resolve()
-        project = Project(root, root / self.config.content, root / self.config.templates,
-                          Path(config.docs_dir), self.config.language)
-        if (Path(config.config_file_path).resolve()
-                != (project.build / engine_config.CONFIG_NAME).resolve()):
+        build = Path(config.docs_dir).parent  # Project.build: the generated files' folder
+        if Path(config.config_file_path).resolve() != (build / CONFIG_NAME).resolve():
             raise PluginError(_run_instead(config, root))
         self.error_docs = None
         if self.command == "serve":
+            # Only the preview generates: a build's engine run imports no generator code
+            # (most of a small rebuild's start-up).
+            from ..pipeline import Project, generate
+
             config.extra[CONFIG_KEY] = NONCE  # let the inline live-reload script run
+            project = Project(root, root / self.config.content, root / self.config.templates,
+                              Path(config.docs_dir), self.config.language)
             try:  # a preview records no calendar revision: it publishes nothing
                 generate(project, record_revisions=False)
             except HandbookError as error:
@@ -103,7 +106,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     self.preview.forget()
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
-        theme = project.build / engine_config.THEME_FOLDER
+        theme = build / THEME_FOLDER
         shape = without_nav(Path(config.config_file_path).read_text("utf-8")) + "".join(
             f"\n{path}:{path.stat().st_mtime_ns}" for path in sorted(theme.rglob("*"))
             if path.is_file())
@@ -111,7 +114,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             # A dirty build rebuilds only pages whose files changed; new settings or an
             # edited theme must reach every page, so mark every page changed (a new nav
             # reaches the pages that show it: on_nav).
-            for page in project.docs.rglob("*.md"):
+            for page in Path(config.docs_dir).rglob("*.md"):
                 page.touch()
         self.shape = shape
         # Material prints site_name into HTML, escaped in some places (`| e`) and not in
@@ -284,7 +287,9 @@ def _run_instead(config: Any, root: Path) -> str:
 
     folder = shown(root)
     option = "" if folder == "." else f" --root {folder}"
-    made = shown(Project.at(root).build / engine_config.CONFIG_NAME)
+    from ..pipeline import Project
+
+    made = shown(Project.at(root).build / CONFIG_NAME)
     return (f"{shown(Path(config.config_file_path))} holds the settings handbook generates from, "
             f"not a config to build: run `handbook build{option}` or `handbook serve{option}`, "
             f"or `handbook generate{option}` then `{engine_of(config)} build -f {made}`")

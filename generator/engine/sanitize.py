@@ -23,7 +23,7 @@ import re
 
 import nh3
 
-from ..plan.meeting_data import CHECKLIST_KEY, ISO_MINUTE
+from ..plan.data_formats import CHECKLIST_KEY, ISO_MINUTE
 
 TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",

@@ -22,16 +22,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..i18n import ENGLISH, N_, Lang
+from .data_formats import CHECKLIST_KEY as CHECKLIST_KEY
+from .data_formats import ISO_MINUTE as ISO_MINUTE
 from .views import View
 
 if TYPE_CHECKING:
     from ..resolve.schedule import ScheduledMeeting
     from ..validate.models import Cohort, Session
 
-# '2027-04-22T12:30+01:00': what JavaScript's Date parses in every browser, offset included.
-ISO_MINUTE = r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d"
-# A meeting's page path without '.md' (ids are slugs): the key of its ticks in the browser.
-CHECKLIST_KEY = r"[a-z0-9-]+(?:/[a-z0-9-]+)*"
 
 
 def iso_minute(value: dt.datetime) -> str:

@@ -33,9 +33,9 @@ from ..errors import ContentError, HandbookError, relative
 from ..i18n import DEFAULT, N_, Lang
 from ..plan.kinds import not_in_nav
 from ..render.pages import PACKAGED_PREFIX  # `{% extends "handbook/main.html" %}`
+from .names import CONFIG_NAME as CONFIG_NAME  # re-exported: the name its callers use
+from .names import THEME_FOLDER as THEME_FOLDER
 
-CONFIG_NAME = "mkdocs.yml"  # beside the docs folder: build/mkdocs.yml
-THEME_FOLDER = "theme"  # the merged theme overrides: build/theme
 SITE_FOLDER = "site"  # where an engine run by hand on build/mkdocs.yml writes: build/site
 PLUGIN = "handbook"
 
