@@ -94,7 +94,9 @@ def test_strict_build_fails_on_warnings_from_any_process(tmp_path: Path) -> None
     # Every cohort page now links to a page that does not exist: a warning in each process.
     cohort = root / "templates" / "cohort.md.j2"
     cohort.write_text(cohort.read_text("utf-8") + "\n[gone](no-such-page.md)\n", "utf-8")
-    code, output = _build(root, 2, "--strict")
+    # --clean: every page built, shared among the processes (incremental, the few changed
+    # pages would be built by one)
+    code, output = _build(root, 2, "--strict", "--clean")
     assert code == 1, output
     assert "no-such-page.md" in output
     # Forked, the workers' warnings are counted again in the main process; without fork

@@ -317,8 +317,9 @@ def test_a_full_disk_inside_mkdocs_is_one_line(mini: Path, tmp_path: Path) -> No
         "    return _open(file, mode, *args, **kwargs)\n"
         "builtins.open = _full\n")
     env = {**os.environ, "PYTHONPATH": str(hook)}
-    done = subprocess.run([sys.executable, "-m", "handbook", "build"], cwd=mini, env=env,
-                          capture_output=True, text=True, check=False, timeout=120)
+    # --clean: the engine writes every page (incremental, it would have nothing to write)
+    done = subprocess.run([sys.executable, "-m", "handbook", "build", "--clean"], cwd=mini,
+                          env=env, capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, done.stderr
     assert "No space left on device" in done.stderr.strip().splitlines()[-1], done.stderr
@@ -380,7 +381,8 @@ def test_ctrl_c_while_importing_is_one_line(mini: Path, command: list[str]) -> N
     reports it itself, so such a try is not counted.)"""
     early = 0
     for delay in (0.06, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4):
-        process = subprocess.Popen([sys.executable, *command, "build"], cwd=mini,
+        # --clean: a build with nothing changed would end before some of the tries
+        process = subprocess.Popen([sys.executable, *command, "build", "--clean"], cwd=mini,
                                    start_new_session=True, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
@@ -411,8 +413,8 @@ def test_a_full_disk_inside_a_copy_in_mkdocs_reads_cleanly(mini: Path, tmp_path:
         "    return _copy(src, dst, *args, **kwargs)\n"
         "shutil.copyfile = _full\n")
     env = {**os.environ, "PYTHONPATH": str(hook)}
-    done = subprocess.run([sys.executable, "-m", "handbook", "build"], cwd=mini, env=env,
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "handbook", "build", "--clean"], cwd=mini,
+                          env=env, capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert re.fullmatch(r"Could not write \S+\.site-new-\S+: No space left on device; "
