@@ -22,6 +22,7 @@ MkDocs internals on purpose, as mkdocs_parallel.py does.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import logging
@@ -251,11 +252,12 @@ class PageCache:
                                         self._meta_of)  # with every title known now
         records: dict[str, PageRecord] = {}
         for src, file in self.pages.items():
-            if src in self.reused:
-                records[src] = self.records[src]
+            stat = page_cache.stat_of(site / file.dest_uri)
+            if src in self.reused:  # linked: the same file; copied (no links here): a new one
+                if stat is not None:
+                    records[src] = dataclasses.replace(self.records[src], stat=stat)
                 continue
             found = self.built.get(src)
-            stat = page_cache.stat_of(site / file.dest_uri)
             if found is None or stat is None or found.get("meta") is None:
                 continue
             data = found
