@@ -23,6 +23,7 @@ from .load.overlays import load_overlays
 from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .plan.views import PageSpec
+from .render.cache import RenderCache
 from .render.pages import render_site
 from .resolve.revisions import read_revisions
 from .resolve.site import resolve
@@ -57,6 +58,9 @@ class Project:
     # build/<lang>/docs (see `in_language`); None: the site as site.yml describes it.
     language: str | None = None
     pdf: bool = False  # the build makes PDFs (engine/pdf.py): cohort pages link them
+    # Reuse the generator's cache of rendered folders (render/cache.py); False (`--clean`)
+    # renders everything and stores it afresh.
+    cache: bool = True
 
     def in_language(self, language: str) -> Project:
         """This project building one of its languages, into build/<lang>/."""
@@ -190,7 +194,7 @@ def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
     plan = plan_site(resolved)
     lap("plan")
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
-                               resolved.library.site.language)
+                               resolved.library.site.language, render_cache(project))
     lap("render")
     languages = library.site.languages
     if languages and project.language:
@@ -201,6 +205,16 @@ def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
     engine = engine_files(project, plan.site, plan.nav, languages)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
                   language=project.language, coverage=tuple(coverage))
+
+
+CACHE_FOLDER = "build/cache/generator"  # under the project's root; build/ is git-ignored
+
+
+def render_cache(project: Project) -> RenderCache:
+    """The render cache of this site, or of this language of a multi-language site: each
+    keeps its own entries, which a run of another language never prunes."""
+    return RenderCache(project.root / CACHE_FOLDER / (project.language or "site"),
+                       read=project.cache)
 
 
 def generate(project: Project, record_revisions: bool = True) -> Result:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -62,8 +61,28 @@ def mailto(subject: str, body: str) -> str:
     the subject, so a header cannot be added from a title."""
     subject = " ".join(subject.split())
     body = "\r\n".join(body.splitlines())
-    return (f"mailto:?subject={urllib.parse.quote(subject, safe='')}"
-            f"&body={urllib.parse.quote(body, safe='')}")
+    return f"mailto:?subject={_quote(subject)}&body={_quote(body)}"
+
+
+class _Quoted(dict[int, str]):
+    """What `urllib.parse.quote(text, safe='')` makes of each character, for `str.translate`:
+    the unreserved ASCII ones as they are, every other one as the %XX of its UTF-8 bytes,
+    each worked out once (a lone surrogate raises UnicodeEncodeError, as `quote` does)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        quoted = self[code] = (char if char.isascii() and (char.isalnum() or char in "_.-~")
+                               else "".join(f"%{b:02X}" for b in char.encode("utf-8")))
+        return quoted
+
+
+_QUOTED = _Quoted()
+
+
+def _quote(text: str) -> str:
+    """`urllib.parse.quote(text, safe='')` in C (`str.translate`), not one character at a
+    time in Python: an invitation is quoted whole, thousands of them on a large site."""
+    return text.translate(_QUOTED)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from ..resolve.events import CalendarFile
 from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
 from . import embed, i18n
+from .cache import Digests, RenderCache, environment_key, folder_key
 from .calendars import serialize_calendars
 
 
@@ -266,14 +267,15 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
-                template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE
-                ) -> tuple[dict[str, str], dict[str, bytes]]:
+                template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE,
+                cache: RenderCache | None = None) -> tuple[dict[str, str], dict[str, bytes]]:
     """Markdown text of every page and the bytes of every calendar file, or every template
     error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
     Large sites render on every core (see fork.py), in parts of whole folders, so the
     bodies and events a cohort's pages and calendars repeat are rendered once per part as
-    they would be in one."""
+    they would be in one. With a `cache` (cache.py), a folder whose key is unchanged is
+    taken from it instead; the keys are computed in the parts too, on every core."""
     pages = list(pages)
     folders: dict[str, tuple[list[PageSpec], list[tuple[str, CalendarFile]]]] = {}
     for page in pages:
@@ -287,22 +289,64 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     env_dirs = tuple(str(p) for p in template_dirs)
     listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
                            for file in folder.rglob("*") if file.is_file()))
+    environment = environment_key(template_dirs, language) if cache else b""
     rendered = fork.map_parts(
-        lambda part: _render_part([p for g in part for p in g[0]], env_dirs, root,
-                                  calendars=[c for g in part for c in g[1]],
-                                  listing=listing, language=language), parts)
+        lambda part: _render_cached(part, cache, environment, env_dirs, root, listing,
+                                    language), parts)
     output: dict[str, str] = {}
     files: dict[str, bytes] = {}
     errors: dict[str, ContentError] = {}  # one message per broken template
-    for texts, serialized, failures in rendered:
+    keys: list[str] = []
+    for texts, serialized, failures, used in rendered:
         output.update(texts)
         files.update(serialized)
+        keys += used
         for template, error in failures:
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
+    if cache:
+        cache.keep_only(keys)
     return ({page.path: output[page.path] for page in pages},
             {path: files[path] for path in calendars})
+
+
+Group = tuple[list[PageSpec], list[tuple[str, CalendarFile]]]  # one folder's pages, calendars
+
+
+def _render_cached(groups: list[Group], cache: RenderCache | None, environment: bytes,
+                   template_dirs: tuple[str, ...], root: Path, listing: tuple[str, ...],
+                   language: str
+                   ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]],
+                              list[str]]:
+    """`_render_part` over the folders whose key the cache does not hold (all of them
+    without a cache), the others taken from it; then the new folders stored. Also the keys
+    of every folder, for pruning the rest."""
+    texts: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    missing: list[tuple[str | None, Group]] = []
+    keys: list[str] = []
+    digests = Digests()
+    for group in groups:
+        key = folder_key(environment, digests, *group) if cache else None
+        found = cache.get(key) if cache and key else None
+        if found and found[0].keys() == {p.path for p in group[0]}:
+            texts.update(found[0])
+            files.update(found[1])
+        else:
+            missing.append((key, group))
+        if key:
+            keys.append(key)
+    new, serialized, errors = _render_part(
+        [p for _, g in missing for p in g[0]], template_dirs, root,
+        calendars=[c for _, g in missing for c in g[1]], listing=listing, language=language)
+    texts.update(new)
+    files.update(serialized)
+    for key, (pages, calendars) in missing:
+        if cache and key and all(p.path in new for p in pages):  # a failed folder is not kept
+            cache.put(key, ({p.path: new[p.path] for p in pages},
+                            {path: serialized[path] for path, _ in calendars}))
+    return texts, files, errors, keys
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
