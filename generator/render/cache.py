@@ -68,7 +68,11 @@ def code_fingerprint() -> bytes:
     """handbook's own code and catalogs, the packaged templates, and the versions of Python
     and of the libraries that render: an edited generator never reuses an old page. Once
     per process (the code cannot change under a running process)."""
-    package = Path(__file__).resolve().parent.parent
+    return fingerprint(Path(__file__).resolve().parent.parent, resources.default_templates())
+
+
+def fingerprint(package: Path, templates: Path) -> bytes:
+    """`code_fingerprint` of the package folder and packaged templates given."""
     versions = []
     for name in LIBRARIES:
         try:
@@ -77,7 +81,7 @@ def code_fingerprint() -> bytes:
             versions.append(f"{name} -")
     return _digest(FORMAT, sys.version.encode(), str(marshal.version).encode(),
                    "\n".join(versions).encode(), *_tree(package, SUFFIXES),
-                   b"templates", *_tree(resources.default_templates()))
+                   b"templates", *_tree(templates))
 
 
 def environment_key(template_dirs: Sequence[Path], language: str) -> bytes:
