@@ -7,8 +7,10 @@ raises one HandbookError, and nothing touches disk until every page has rendered
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,30 @@ class _Laps:
     def __call__(self, name: str) -> None:
         now = time.perf_counter()
         self.timings[name], self.last = now - self.last, now
+        if _KEEPING:
+            # What the stages so far built lives until the site is written: out of the
+            # collector's sight (gc.freeze), it is not walked again and again while the
+            # next stages allocate (a quarter of the plan stage's time on a large site).
+            gc.freeze()
+
+
+_KEEPING: list[bool] = []  # non-empty while `_kept` runs (and the heap was not frozen before)
+
+
+@contextlib.contextmanager
+def _kept() -> Iterator[None]:
+    """Let `_Laps` freeze the heap stage by stage, and give it back to the collector when
+    the run ends (a preview keeps running: last run's data must be collectable). A heap
+    someone else froze is left as it is."""
+    if _KEEPING or gc.get_freeze_count():
+        yield
+        return
+    _KEEPING.append(True)
+    try:
+        yield
+    finally:
+        _KEEPING.clear()
+        gc.unfreeze()
 
 
 def prepare(project: Project) -> Result:
@@ -138,6 +164,11 @@ def prepare_all(project: Project) -> list[tuple[Project, Result]]:
     language: the project itself for a one-language site; for site.yml `languages`, the
     project of each language (`Project.in_language`), the default first, or only
     `project.language` when it has one. Content is loaded once for all languages."""
+    with _kept():
+        return _prepare_all(project)
+
+
+def _prepare_all(project: Project) -> list[tuple[Project, Result]]:
     lap = _Laps()
     documents = load_content(project.content, project.root)
     overlays = load_overlays(project.content, project.root)
@@ -232,6 +263,11 @@ def generate_all(project: Project, record_revisions: bool = True
     """`generate` for every language of the site (see `prepare_all`): each into its own
     build/<lang>/. Calendars record their revisions from the default language only: the
     ledger fingerprints an event's texts, and two languages would bump it every build."""
+    with _kept():
+        return _generate_all(project, record_revisions)
+
+
+def _generate_all(project: Project, record_revisions: bool) -> list[tuple[Project, Result]]:
     done: list[tuple[Project, Result]] = []
     for mine, result in prepare_all(project):
         started = time.perf_counter()
