@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import zoneinfo
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from conftest import make_project
 from handbook import fork
 from handbook.errors import HandbookError
 from handbook.pipeline import CACHE_FOLDER, Project, generate_all
+from handbook.plan import kinds
 from handbook.render import cache as render_cache
 
 COHORTS = "content/programs/reverse-mentoring/cohorts"
@@ -218,3 +220,29 @@ def test_the_code_fingerprint_follows_the_package_files(tmp_path: Path, edited: 
     target = templates / "meeting.md.j2" if edited.startswith("templates/") else package / edited
     target.write_text(target.read_text("utf-8") + "\n", "utf-8")
     assert render_cache.fingerprint(package, templates) != first
+
+
+def test_registered_kinds_and_zone_files_are_in_the_key(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page kind registered from outside handbook (its view's properties shape the text)
+    and the zone database a calendar is written from are parts of every key."""
+    module = tmp_path / "handbook_extension_kind.py"
+    module.write_text("def pages(resolved):\n    return []\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    extension = __import__("handbook_extension_kind")
+    monkeypatch.setattr(kinds, "FAMILIES", [*kinds.FAMILIES, ((), extension.pages)])
+    zones = tmp_path / "zones"
+    (zones / "Europe").mkdir(parents=True)
+    (zones / "Europe/Test").write_bytes(b"TZif one")
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(zones),))
+
+    def key() -> bytes:
+        return render_cache.environment_key([tmp_path / "templates"], "en", {"Europe/Test"})
+
+    first = key()
+    assert key() == first
+    module.write_text("def pages(resolved):\n    return []  # changed\n", "utf-8")
+    second = key()
+    assert second != first
+    (zones / "Europe/Test").write_bytes(b"TZif two")
+    assert key() not in (first, second)

@@ -28,6 +28,7 @@ import os
 import pickle
 import sys
 import zlib
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 import pydantic
 
 from .. import resources
+from ..plan import kinds
 
 FORMAT = b"handbook-render-cache 1\n"
 ENTRY = ".entry"
@@ -84,12 +86,41 @@ def fingerprint(package: Path, templates: Path) -> bytes:
                    b"templates", *_tree(templates))
 
 
-def environment_key(template_dirs: Sequence[Path], language: str) -> bytes:
-    """What every page's rendering shares: the code, the language and every file in the
-    template search path, in its order (a file earlier in the path wins)."""
-    return _digest(code_fingerprint(), language.encode(),
+def environment_key(template_dirs: Sequence[Path], language: str, zones: Iterable[str] = ()
+                    ) -> bytes:
+    """What every page's rendering shares: the code (with any page kinds registered from
+    outside handbook), the language, every file in the template search path, in its order
+    (a file earlier in the path wins), and the time zone files the calendars are written
+    from (`zones`: a system's zone database is updated apart from any package)."""
+    return _digest(code_fingerprint(), *_extension_code(), language.encode(),
                    *(_digest(b"folder", *_tree(folder)) for folder in template_dirs
-                     if folder.is_dir()))
+                     if folder.is_dir()),
+                   *(_zone_file(zone) for zone in sorted(set(zones))))
+
+
+def _extension_code() -> list[bytes]:
+    """The source of the modules of page kinds registered from outside the package
+    (`plan.kinds.register`): their view models' properties shape what a template prints."""
+    modules = {family.__module__ for _, family in kinds.FAMILIES}
+    modules |= {kind.view.__module__ for members, _ in kinds.FAMILIES for kind in members}
+    found = []
+    for name in sorted(m for m in modules if m.split(".")[0] != __name__.split(".")[0]):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        try:
+            found.append(_digest(name.encode(), Path(file).read_bytes() if file else b"?"))
+        except OSError:
+            found.append(_digest(name.encode(), b"unreadable"))
+    return found
+
+
+def _zone_file(zone: str) -> bytes:
+    """A zone's TZif file where zoneinfo finds it first; the tzdata package's (its version
+    is in the code fingerprint) when the system has none."""
+    for base in zoneinfo.TZPATH:
+        path = Path(base) / zone
+        if ".." not in Path(zone).parts and path.is_file():
+            return _digest(zone.encode(), path.read_bytes())
+    return _digest(zone.encode(), b"tzdata package")
 
 
 def _ref(digest: bytes) -> None:

@@ -289,7 +289,8 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
     if cache:
-        keys = _folder_keys(groups, environment_key(template_dirs, language), jobs)
+        zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
+        keys = _folder_keys(groups, environment_key(template_dirs, language, zones), jobs)
         missing = []
         for index, (group, key) in enumerate(zip(groups, keys, strict=True)):
             found = cache.get(key) if key else None
