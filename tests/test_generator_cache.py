@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import make_project, run_cli
 from handbook import fork
 from handbook.errors import HandbookError
 from handbook.pipeline import CACHE_FOLDER, Project, generate_all
@@ -192,7 +192,8 @@ def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -
     store.put(key, ({**texts, page: texts[page] + "Planted.\n"}, files))
     generate_all(Project.at(root))
     assert (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
-    generate_all(replace(Project.at(root), cache=False))
+    done = run_cli("generate", "--clean", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
     assert (store.get(key) or ({}, {}))[0][page] == texts[page]  # stored afresh
 
