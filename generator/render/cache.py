@@ -165,9 +165,10 @@ class Digests:
 def folder_key(environment: bytes, digests: Digests, pages: Sequence[object],
                calendars: Iterable[object]) -> str | None:
     """The key of one folder's output, or None when its data cannot be pickled (a plug-in's
-    view model holding a function, say): such a folder is rendered every time. Sets nested
-    deeper than an object's own attributes may pickle in another order in another process:
-    that costs a miss, never a wrong page."""
+    view model holding a function, say): such a folder is rendered every time. What may
+    pickle to other bytes for equal data (a set other than a model's fields set, which
+    iterates in the hash seed's order; equal values that are one object on one run and two
+    on another) costs a miss, never a wrong page."""
     try:
         return _digest(environment, digests.of((list(pages), list(calendars)))).hex()
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
