@@ -183,6 +183,13 @@ class RenderCache:
         self.folder = folder
         self.read = read
 
+    def holds_entries(self) -> bool:
+        """Whether any entry may be found (none on a first run: no lookups needed)."""
+        try:
+            return any(path.name.endswith(ENTRY) for path in self.folder.iterdir())
+        except OSError:
+            return False
+
     def get(self, key: str) -> Rendered | None:
         if not self.read:
             return None

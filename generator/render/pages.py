@@ -288,9 +288,12 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     files: dict[str, bytes] = {}
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
+    environment = b""
     if cache:
         zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
-        keys = _folder_keys(groups, environment_key(template_dirs, language, zones), jobs)
+        environment = environment_key(template_dirs, language, zones)
+    if cache and cache.read and cache.holds_entries():
+        keys = _folder_keys(groups, environment, jobs)
         missing = []
         for index, (group, key) in enumerate(zip(groups, keys, strict=True)):
             found = cache.get(key) if key else None
@@ -308,17 +311,20 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
                            for file in folder.rglob("*") if file.is_file()))
     rendered = fork.map_parts(
-        lambda part: _render_stored(part, cache, env_dirs, root, listing, language), parts)
+        lambda part: _render_stored(part, cache, environment, env_dirs, root, listing,
+                                    language), parts)
     errors: dict[str, ContentError] = {}  # one message per broken template
-    for texts, serialized, failures in rendered:
+    stored: list[str] = []
+    for texts, serialized, failures, made in rendered:
         output.update(texts)
         files.update(serialized)
+        stored += made
         for template, error in failures:
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
     if cache:
-        cache.keep_only(key for key in keys if key)
+        cache.keep_only([*(key for key in keys if key), *stored])
     return ({page.path: output[page.path] for page in pages},
             {path: files[path] for path in calendars})
 
@@ -344,18 +350,26 @@ def _folder_keys(groups: list[Group], environment: bytes, jobs: int) -> list[str
 
 
 def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | None,
-                   template_dirs: tuple[str, ...], root: Path, listing: tuple[str, ...],
-                   language: str
-                   ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
-    """`_render_part` over some folders, then each stored in the cache under its key."""
+                   environment: bytes, template_dirs: tuple[str, ...], root: Path,
+                   listing: tuple[str, ...], language: str
+                   ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]],
+                              list[str]]:
+    """`_render_part` over some folders, then each stored in the cache under its key (and
+    the keys stored). A folder without a key yet (an empty cache, `--clean`: no lookup was
+    worth a round of its own) has it worked out here, in the same process as its render."""
+    if cache:  # before rendering, as in a lookup round (a template may touch the data)
+        digests = Digests()
+        part = [(key or folder_key(environment, digests, *group), group) for key, group in part]
     texts, files, errors = _render_part(
         [p for _, g in part for p in g[0]], template_dirs, root,
         calendars=[c for _, g in part for c in g[1]], listing=listing, language=language)
+    stored = []
     for key, (pages, calendars) in part:
         if cache and key and all(p.path in texts for p in pages):  # a failed one is not kept
             cache.put(key, ({p.path: texts[p.path] for p in pages},
                             {path: files[path] for path, _ in calendars}))
-    return texts, files, errors
+            stored.append(key)
+    return texts, files, errors, stored
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
