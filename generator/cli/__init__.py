@@ -77,13 +77,16 @@ def _summary(results: list[Result], seconds: float) -> str:
 @main.command("generate")
 @root_option
 @content_option
+@click.option("--clean", is_flag=True, default=False,
+              help="Ignore the generator's cache (build/cache/generator/): render every page "
+                   "again, and store it afresh.")
 @say_options
-def generate_command(root: Path, content: Path | None, say: Say) -> None:
+def generate_command(root: Path, content: Path | None, clean: bool, say: Say) -> None:
     """Write the pages into build/docs and the engine's config as build/mkdocs.yml (with
     build/theme, the theme folder it names); build nothing. Any engine then builds the site:
     mkdocs, properdocs or zensical `build -f build/mkdocs.yml`."""
     started = time.perf_counter()
-    project = project_at(root, content)
+    project = dataclasses.replace(project_at(root, content), cache=not clean)
     try:
         built = generate_all(project)
     except HandbookError as error:

@@ -1,0 +1,250 @@
+"""The render cache: a folder's Markdown and calendars kept from the previous run, reused
+when nothing they are made from has changed.
+
+Rendering is a pure function of a folder's page specs (their view models) and calendar
+files, the templates, the site language and handbook's own code (filters, escaping, the
+catalogs). So the key of a folder is a hash of exactly that: the pickled specs and calendars
+(the data the templates read, not a hand-written list of what a page depends on), the bytes
+of every template in the search path, and a fingerprint of the package's code and the
+libraries that shape the output. Pickling is faithful (equal bytes unpickle to equal data),
+so two runs with one key rendered the same input; a run whose pickle differs for equal data
+only misses. A folder is the unit because its pages share rendered bodies (`Partials`).
+
+An entry is one file per key under the cache folder, checked on reading (format, key,
+checksum, types): a corrupt, truncated or foreign entry is a miss, never an error.
+Folders that fail to render are never stored, so errors are reported on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import functools
+import hashlib
+import importlib.metadata
+import io
+import marshal
+import os
+import pickle
+import sys
+import zlib
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .. import resources
+from ..plan import kinds
+
+FORMAT = b"handbook-render-cache 1\n"
+ENTRY = ".entry"
+# Libraries whose versions change the bytes a page or calendar renders to.
+LIBRARIES = ("jinja2", "markupsafe", "babel", "pyyaml", "icalendar", "tzdata")
+SUFFIXES = (".py", ".j2", ".po", ".mo")
+
+Rendered = tuple[dict[str, str], dict[str, bytes]]  # Markdown by page, bytes by calendar
+
+
+def _digest(*parts: bytes | memoryview) -> bytes:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.digest()
+
+
+def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[bytes]:
+    """Each file's path under `folder` and its bytes' hash, in a fixed order."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and (not suffixes or path.suffix in suffixes):
+            found.append(_digest(path.relative_to(folder).as_posix().encode(),
+                                 path.read_bytes()))
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """handbook's own code and catalogs, the packaged templates, and the versions of Python
+    and of the libraries that render: an edited generator never reuses an old page. Once
+    per process (the code cannot change under a running process)."""
+    return fingerprint(Path(__file__).resolve().parent.parent, resources.default_templates())
+
+
+def fingerprint(package: Path, templates: Path) -> bytes:
+    """`code_fingerprint` of the package folder and packaged templates given."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return _digest(FORMAT, sys.version.encode(), str(marshal.version).encode(),
+                   "\n".join(versions).encode(), *_tree(package, SUFFIXES),
+                   b"templates", *_tree(templates))
+
+
+def environment_key(template_dirs: Sequence[Path], language: str, zones: Iterable[str] = ()
+                    ) -> bytes:
+    """What every page's rendering shares: the code (with any page kinds registered from
+    outside handbook), the language, every file in the template search path, in its order
+    (a file earlier in the path wins), and the time zone files the calendars are written
+    from (`zones`: a system's zone database is updated apart from any package)."""
+    return _digest(code_fingerprint(), *_extension_code(), language.encode(),
+                   *(_digest(b"folder", *_tree(folder)) for folder in template_dirs
+                     if folder.is_dir()),
+                   *(_zone_file(zone) for zone in sorted(set(zones))))
+
+
+def _extension_code() -> list[bytes]:
+    """The source of the modules of page kinds registered from outside the package
+    (`plan.kinds.register`): their view models' properties shape what a template prints."""
+    modules = {family.__module__ for _, family in kinds.FAMILIES}
+    modules |= {kind.view.__module__ for members, _ in kinds.FAMILIES for kind in members}
+    found = []
+    for name in sorted(m for m in modules if m.split(".")[0] != __name__.split(".")[0]):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        try:
+            found.append(_digest(name.encode(), Path(file).read_bytes() if file else b"?"))
+        except OSError:
+            found.append(_digest(name.encode(), b"unreadable"))
+    return found
+
+
+def _zone_file(zone: str) -> bytes:
+    """A zone's TZif file where zoneinfo finds it first; the tzdata package's (its version
+    is in the code fingerprint) when the system has none."""
+    for base in zoneinfo.TZPATH:
+        path = Path(base) / zone
+        if ".." not in Path(zone).parts and path.is_file():
+            return _digest(zone.encode(), path.read_bytes())
+    return _digest(zone.encode(), b"tzdata package")
+
+
+def _ref(digest: bytes) -> None:
+    """Stands in a pickle for an object already hashed (`Digests`); never called."""
+
+
+class Digests:
+    """Content hashes of the data a run's pages show, each validated model hashed once.
+
+    Pages share most of their data (every page of a cohort holds its program, every
+    listing its items): the library's models (pydantic) are hashed once, and wherever one
+    appears again its digest stands in for it, a Merkle hash. A model's set of fields set
+    goes in sorted: a set of strings iterates in an order that changes with each process's
+    hash seed. Everything else is pickled as it is, in C. Models are kept alive, so an id
+    is never reused within the life of one instance: one instance per render."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[bytes, object]] = {}
+        self.table: dict[type, Any] = dict(copyreg.dispatch_table)
+        pending: list[type] = [pydantic.BaseModel]
+        while pending:
+            cls = pending.pop()
+            self.table[cls] = self._model
+            pending += cls.__subclasses__()
+
+    def of(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = self.table
+        pickler.dump(value)
+        return _digest(buffer.getbuffer())
+
+    def _model(self, model: pydantic.BaseModel) -> tuple[Any, tuple[bytes]]:
+        found = self.known.get(id(model))
+        if found is None:
+            state = {name: sorted(value) if name == "__pydantic_fields_set__" else value
+                     for name, value in model.__getstate__().items()}
+            found = self.known[id(model)] = (self.of((type(model), state)), model)
+        return _ref, (found[0],)
+
+
+def folder_key(environment: bytes, digests: Digests, pages: Sequence[object],
+               calendars: Iterable[object]) -> str | None:
+    """The key of one folder's output, or None when its data cannot be pickled (a plug-in's
+    view model holding a function, say): such a folder is rendered every time. What may
+    pickle to other bytes for equal data (a set other than a model's fields set, which
+    iterates in the hash seed's order; equal values that are one object on one run and two
+    on another) costs a miss, never a wrong page."""
+    try:
+        return _digest(environment, digests.of((list(pages), list(calendars)))).hex()
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None
+
+
+class RenderCache:
+    """The entries in one folder (one per site language: see the pipeline). `read` False:
+    every lookup misses, and what is rendered is stored afresh (`--clean`)."""
+
+    def __init__(self, folder: Path, read: bool = True) -> None:
+        self.folder = folder
+        self.read = read
+
+    def holds_entries(self) -> bool:
+        """Whether any entry may be found (none on a first run: no lookups needed)."""
+        try:
+            return any(path.name.endswith(ENTRY) for path in self.folder.iterdir())
+        except OSError:
+            return False
+
+    def get(self, key: str) -> Rendered | None:
+        if not self.read:
+            return None
+        try:
+            data = (self.folder / (key + ENTRY)).read_bytes()
+        except OSError:
+            return None
+        head = FORMAT + key.encode() + b"\n"
+        body = data[len(head) + 4:]
+        if not data.startswith(head) or data[len(head):len(head) + 4] != _checksum(body):
+            return None
+        try:
+            value = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return None
+        return value if _well_formed(value) else None
+
+    def put(self, key: str, value: Rendered) -> None:
+        """Store an entry (atomically: a reader sees the old file, the new or none). A cache
+        that cannot be written is no error: the next run renders again."""
+        body = marshal.dumps(value)
+        data = FORMAT + key.encode() + b"\n" + _checksum(body) + body
+        target = self.folder / (key + ENTRY)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+    def keep_only(self, keys: Iterable[str]) -> None:
+        """Remove the entries this run did not use (and leftovers of interrupted writes),
+        so the cache holds one site's worth, not every version ever built."""
+        wanted = {key + ENTRY for key in keys}
+        try:
+            files = list(self.folder.iterdir())
+        except OSError:
+            return
+        for path in files:
+            if path.name not in wanted:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _checksum(body: bytes) -> bytes:
+    """Against a damaged file (the key already says what the entry is for): CRC-32, which
+    catches any truncation or burst of errors and reads 60 MB in a few milliseconds."""
+    return zlib.crc32(body).to_bytes(4, "little")
+
+
+def _well_formed(value: object) -> bool:
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return False
+    texts, files = value
+    return (isinstance(texts, dict) and isinstance(files, dict)
+            and all(type(k) is str and type(v) is str for k, v in texts.items())
+            and all(type(k) is str and type(v) is bytes for k, v in files.items()))

@@ -1,0 +1,249 @@
+"""The generator's render cache (render/cache.py) is exact: whatever was edited, a run that
+reuses it writes the same files as a run that renders everything.
+
+Two copies of one project take the same random edits (content, templates, site settings,
+deleted and restored files); after each, one generates with its cache and the other without
+(`Project.cache=False`, what `--clean` sets), and every file of build/docs, build/theme and
+build/mkdocs.yml must be the same bytes. Damaged entries are ignored, a changed generator
+misses every entry, and a hit really is taken from the cache (a planted entry shows).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import zoneinfo
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import make_project, run_cli
+from handbook import fork
+from handbook.errors import HandbookError
+from handbook.pipeline import CACHE_FOLDER, Project, generate_all
+from handbook.plan import kinds
+from handbook.render import cache as render_cache
+
+COHORTS = "content/programs/reverse-mentoring/cohorts"
+# Cohorts no other file names (no results, no translation): free to delete and restore.
+DELETABLE = ("content/programs/reverse-mentoring/cohorts/2027-autumn-remote.yml",
+             "content/programs/new-hire-buddy/cohorts/2027-q2-manchester.yml")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    """Every file the generator wrote, by path under build/ (the root's own path, which the
+    generated config names, replaced so two copies compare)."""
+    found = {}
+    build = root / "build"
+    for path in sorted(build.rglob("*")):
+        relative = path.relative_to(build).as_posix()
+        if path.is_file() and not relative.startswith("cache/"):
+            found[relative] = path.read_bytes().replace(str(root).encode(), b"<root>")
+    return found
+
+
+def _generate(root: Path, cached: bool) -> str | dict[str, bytes]:
+    """The files written, or the errors when the content does not build."""
+    try:
+        generate_all(replace(Project.at(root), cache=cached))
+    except HandbookError as error:
+        return str(error).replace(str(root), "<root>")
+    return _snapshot(root)
+
+
+def _same(cached: Path, clean: Path) -> None:
+    got, want = _generate(cached, True), _generate(clean, False)
+    if isinstance(got, dict) and isinstance(want, dict):
+        assert got.keys() == want.keys()
+        assert [p for p in got if got[p] != want[p]] == []
+    else:
+        assert got == want
+
+
+def _pair(tmp_path: Path, languages: str = "") -> tuple[Path, Path]:
+    roots = []
+    for name in ("cached", "clean"):
+        root = make_project(tmp_path / name)
+        if languages:
+            site = root / "content/site.yml"
+            site.write_text(site.read_text("utf-8") + languages, "utf-8")
+        roots.append(root)
+    return roots[0], roots[1]
+
+
+def _sub(path: Path, pattern: str, new: str, rng: random.Random) -> None:
+    """Replace one of the matches of `pattern` (group 1 is what changes), chosen by `rng`."""
+    text = path.read_text("utf-8")
+    matches = list(re.finditer(pattern, text, re.MULTILINE))
+    assert matches, (path, pattern)
+    m = rng.choice(matches)
+    path.write_text(text[:m.start(1)] + new + text[m.end(1):], "utf-8")
+
+
+KINDS = ("pair", "title", "template", "partial", "topic", "site", "config", "ledger", "delete",
+         "restore")
+
+
+def _edit(roots: tuple[Path, Path], rng: random.Random, step: int, kept: dict[str, str],
+          kind: str) -> None:
+    """One edit of `kind` at a random place, made the same in both copies."""
+    seed = rng.random()
+    for root in roots:
+        r = random.Random(seed)
+        cohort = r.choice(sorted((root / COHORTS).glob("*[0-9a-z].yml")))
+        if kind == "pair":
+            _sub(cohort, r"^  - mentor: (.+)$", f"Alex Example {step}", r)
+        elif kind == "title":
+            _sub(cohort, r"^title: (.+)$", f"Cohort {step} – Édition", r)
+        elif kind == "template":
+            template = root / "templates" / r.choice(["meeting.md.j2", "cohort.md.j2",
+                                                      "topic.md.j2", "home.md.j2"])
+            template.write_text(template.read_text("utf-8") + f"\nEdit {step}.\n", "utf-8")
+        elif kind == "partial":
+            partial = root / "templates/agenda_body.md.j2"
+            partial.write_text(partial.read_text("utf-8") + f"\nAgenda edit {step}.\n", "utf-8")
+        elif kind == "topic":
+            topic = r.choice(sorted((root / "content/topics").glob("*[0-9a-z].yml")))
+            _sub(topic, r"^title: (.+)$", f"Topic {step}", r)
+        elif kind == "site":
+            _sub(root / "content/site.yml", r"^title: (.+)$", f"Handbook {step}", r)
+        elif kind == "ledger":  # only the calendars show a revision
+            _sub(root / "content/calendar-revisions.yml", r"sequence: (\d+)", str(step + 1), r)
+        elif kind == "config":
+            _sub(root / "mkdocs.yml", r"^copyright: (.+)$", f"Copyright {step}", r)
+        elif kind == "delete":
+            name = r.choice(DELETABLE)
+            if (root / name).exists():
+                kept[f"{root}:{name}"] = (root / name).read_text("utf-8")
+                (root / name).unlink()
+        else:
+            for key, text in list(kept.items()):
+                where, name = key.split(":", 1)
+                if where == str(root):
+                    (root / name).write_text(text, "utf-8")
+                    del kept[key]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_generate_the_same_files_as_a_clean_run(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    if seed == 2:  # the forked path too: folders keyed, rendered and stored in children
+        monkeypatch.setattr(fork, "MIN_ITEMS", 1)
+    roots = _pair(tmp_path)
+    _same(*roots)
+    rng, kept = random.Random(seed), {}
+    kinds = [*KINDS, *rng.choices(KINDS, k=2)]
+    rng.shuffle(kinds)  # every kind of edit, in a random order
+    for step, kind in enumerate(kinds):
+        _edit(roots, rng, step, kept, kind)
+        _same(*roots)
+    assert (roots[0] / CACHE_FOLDER / "site").is_dir()
+
+
+def test_each_language_keeps_its_own_entries(tmp_path: Path) -> None:
+    roots = _pair(tmp_path, "languages: [en, de]\n")
+    _same(*roots)
+    _same(*roots)  # the first run may record new calendar revisions (the calendars show them)
+    folders = roots[0] / CACHE_FOLDER
+    assert sorted(p.name for p in folders.iterdir()) == ["de", "en"]
+    for root in roots:  # a German text: only the German site changes
+        overlay = root / COHORTS / "2027-autumn-berlin.de.yml"
+        overlay.write_text(overlay.read_text("utf-8").replace("Berlin", "Berlin-Mitte", 1),
+                           "utf-8")
+    before = {p.name for p in (folders / "en").iterdir()}
+    _same(*roots)
+    assert {p.name for p in (folders / "en").iterdir()} == before
+
+
+def _entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_FOLDER / "site").glob("*" + render_cache.ENTRY))
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
+    cached, clean = _pair(tmp_path)
+    _same(cached, clean)
+    entries = _entries(cached)
+    assert len(entries) > 4
+    damage = [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:-10] + bytes(b ^ 0xFF for b in data[-10:]),  # bytes flipped
+        lambda data: b"",  # empty
+        lambda data: b"handbook-render-cache 0\n" + data.split(b"\n", 1)[1],  # old format
+        lambda data: b"\x00garbage" * 100,
+    ]
+    for number, entry in enumerate(entries):
+        entry.write_bytes(damage[number % len(damage)](entry.read_bytes()))
+    (cached / CACHE_FOLDER / "site" / "stray").write_text("not an entry")
+    _same(cached, clean)
+    assert not (cached / CACHE_FOLDER / "site" / "stray").exists()  # pruned
+
+
+def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site")
+    generate_all(Project.at(root))
+    entries = _entries(root)
+    store = render_cache.RenderCache(root / CACHE_FOLDER / "site")
+    key = next(e.name.removesuffix(render_cache.ENTRY) for e in entries
+               if (found := store.get(e.name.removesuffix(render_cache.ENTRY)))
+               and "index.md" in found[0])
+    texts, files = store.get(key) or ({}, {})
+    page = sorted(p for p in texts if p.endswith("index.md"))[0]
+    store.put(key, ({**texts, page: texts[page] + "Planted.\n"}, files))
+    generate_all(Project.at(root))
+    assert (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
+    done = run_cli("generate", "--clean", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
+    assert (store.get(key) or ({}, {}))[0][page] == texts[page]  # stored afresh
+
+
+def test_a_changed_generator_misses_every_entry(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    cached, clean = _pair(tmp_path)
+    _same(cached, clean)
+    before = {e.name for e in _entries(cached)}
+    monkeypatch.setattr(render_cache, "code_fingerprint", lambda: b"an edited generator")
+    _same(cached, clean)
+    after = {e.name for e in _entries(cached)}
+    assert after and not after & before
+
+
+@pytest.mark.parametrize("edited", ["pipeline.py", "locale/de/LC_MESSAGES/handbook.po",
+                                    "templates/meeting.md.j2"])
+def test_the_code_fingerprint_follows_the_package_files(tmp_path: Path, edited: str) -> None:
+    package = tmp_path / "handbook"
+    shutil.copytree(Path(render_cache.__file__).parent.parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    templates = tmp_path / "templates"
+    shutil.copytree(render_cache.resources.default_templates(), templates)
+    first = render_cache.fingerprint(package, templates)
+    target = templates / "meeting.md.j2" if edited.startswith("templates/") else package / edited
+    target.write_text(target.read_text("utf-8") + "\n", "utf-8")
+    assert render_cache.fingerprint(package, templates) != first
+
+
+def test_registered_kinds_and_zone_files_are_in_the_key(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page kind registered from outside handbook (its view's properties shape the text)
+    and the zone database a calendar is written from are parts of every key."""
+    module = tmp_path / "handbook_extension_kind.py"
+    module.write_text("def pages(resolved):\n    return []\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    extension = __import__("handbook_extension_kind")
+    monkeypatch.setattr(kinds, "FAMILIES", [*kinds.FAMILIES, ((), extension.pages)])
+    zones = tmp_path / "zones"
+    (zones / "Europe").mkdir(parents=True)
+    (zones / "Europe/Test").write_bytes(b"TZif one")
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(zones),))
+
+    def key() -> bytes:
+        return render_cache.environment_key([tmp_path / "templates"], "en", {"Europe/Test"})
+
+    first = key()
+    assert key() == first
+    module.write_text("def pages(resolved):\n    return []  # changed\n", "utf-8")
+    second = key()
+    assert second != first
+    (zones / "Europe/Test").write_bytes(b"TZif two")
+    assert key() not in (first, second)
