@@ -133,7 +133,8 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         publish.recover(site)
         inputs = uptodate.started()  # for the no-change fast path of the next build
         no_engine = pdfs.unavailable() if pdf else None  # before the plan: it links the PDFs
-        project = dataclasses.replace(project_at(root, content), pdf=pdf and no_engine is None)
+        project = dataclasses.replace(project_at(root, content), pdf=pdf and no_engine is None,
+                                      cache=not clean)
         say.progress(f"Generating pages from {relative(project.content, project.root)}/ ...")
         built = generate_all(project)
         for mine, result in built:
