@@ -123,13 +123,13 @@ class NavSignatures:
 
     def _shown(self, item: Any) -> str:
         if item.is_page:
-            return json.dumps(["P", item.url, self.title_of(item), item.active,
-                               self._meta(item)])
+            return repr(("P", item.url, self.title_of(item), item.active,
+                         self._meta(item)))
         if item.is_link:
-            return json.dumps(["L", item.title, item.url])
+            return repr(("L", item.title, item.url))
         leaf = _first_leaf(item)
-        head = json.dumps(["S", item.title, item.active, len(item.children),
-                           getattr(leaf, "url", None), self._meta(leaf) if leaf.is_page else ""])
+        head = repr(("S", item.title, item.active, len(item.children),
+                     getattr(leaf, "url", None), self._meta(leaf) if leaf.is_page else ""))
         if not (item.active or not self.prune):  # a pruned section: its title and first page
             return head
         return head + "[" + ",".join(self._part(child) for child in item.children) + "]"
@@ -142,8 +142,8 @@ class NavSignatures:
             parts = [self._part(item) for item in shown]
             for near in (getattr(page, "previous_page", None),
                          getattr(page, "next_page", None)):
-                parts.append(json.dumps([near.url, self.title_of(near)] if near is not None
-                                        else None))
+                parts.append(repr((near.url, self.title_of(near)) if near is not None
+                                  else None))
         finally:
             if page is not None:
                 page.active = False

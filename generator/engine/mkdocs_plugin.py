@@ -166,6 +166,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        if self.cache is not None:  # the theme's templates compiled once, not every build
+            env.bytecode_cache = self.cache.template_cache()
         # `{% extends "handbook/main.html" %}` needs nothing here: the generated theme folder
         # holds the packaged templates under handbook/ (engine_config.theme_files).
         return self.parallel.env(env, files, config) if self.parallel else env
@@ -190,12 +192,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     self.parallel.anchors[src], self.parallel.links[src] = (
                         record.anchors, record.links)
             self.parallel.finish(config)
-        if self.cache is not None:
-            self._finish_cache(config, search)
-        # Every entry is in now (the workers' too): hyphenated words, findable joined up.
+        # Every entry built is in now (the workers' too): hyphenated words, findable joined
+        # up. The entries of the pages taken over have them already (the cache keeps them).
         if search is not None:
             add_joined_forms(search.entries)
         if self.cache is not None:
+            self._finish_cache(config, search)
             assert self.warnings is not None
             logging.getLogger(engine_of(config)).removeHandler(self.warnings)
             self.cache.save(config, search.entries if search is not None else None,
