@@ -28,12 +28,12 @@ import json
 import logging
 import os
 import secrets
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import page_cache
+from .cache_files import CheckedBytecodeCache, link, linker, nothing, page_url
 from .mkdocs_keys import NavSignatures, front_matter, settings_key, unsafe
 from .page_cache import PageRecord, digest
 
@@ -227,7 +227,7 @@ class PageCache:
                 link(self.previous / dest, site / dest)  # type: ignore[operator]
         self.drop_empty_folders()
         if entries is not None:
-            order = {_page_url(f): n for n, f in enumerate(self.pages.values())}
+            order = {page_url(f): n for n, f in enumerate(self.pages.values())}
             for src in self.reused:
                 entries.extend(self.records[src].entries)
             entries.sort(key=lambda e: order.get(e["location"].partition("#")[0], -1))
@@ -265,7 +265,7 @@ class PageCache:
                 content=self.markdown[src], nav=self._signature(file.page), dest=file.dest_uri,
                 stat=stat, meta=data["meta"], title=self._title(file.page),
                 anchors=sorted(self.anchors.get(src, [])), links=self.links.get(src, {}),
-                lookups=data["lookups"], entries=by_url.get(_page_url(file), []))
+                lookups=data["lookups"], entries=by_url.get(page_url(file), []))
         static = {}
         for dest, made in self.static_now.items():
             stat = page_cache.stat_of(site / dest)
@@ -290,9 +290,9 @@ class PageCache:
             if (record is not None and record[0] == made and self.previous is not None
                     and page_cache.stat_of(self.previous / file.dest_uri) == tuple(record[1])):
                 if self._kept(file.dest_uri):
-                    file.copy_file = _nothing
+                    file.copy_file = nothing
                 else:
-                    file.copy_file = _linker(self.previous / file.dest_uri, file.abs_dest_path)
+                    file.copy_file = linker(self.previous / file.dest_uri, file.abs_dest_path)
 
     def _kept(self, dest: str) -> bool:
         """Whether the spare staging folder holds the very file the published site has (one
@@ -337,43 +337,11 @@ class PageCache:
     def template_cache(self) -> Any:
         """Jinja's compiled templates, kept beside the cache (checked against each template's
         source by Jinja itself): compiling the theme was a tenth of a small rebuild."""
-        import jinja2
-
         folder = self.cache_out.parent / "templates"
         folder.mkdir(parents=True, exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        return CheckedBytecodeCache(str(folder))
 
     def unhook(self) -> None:
         while self._undo:
             self._undo.pop()()
 
-
-def _page_url(file: Any) -> str:
-    """A page's URL as its search entries start (MkDocs' Page.url: '' for the home page)."""
-    return "" if file.url in (".", "./") else str(file.url)
-
-
-def _nothing(dirty: bool = False) -> None:
-    """The copy of a static file the spare staging folder already holds."""
-
-
-def _linker(source: Path, target: str) -> Callable[..., None]:
-    def copy_file(dirty: bool = False) -> None:
-        link(source, Path(target))
-    return copy_file
-
-
-_MADE: set[Path] = set()  # folders known to exist (one engine run: one process)
-
-
-def link(source: Path, target: Path) -> None:
-    """`target` as a hard link to `source` (a copy where the file system has no links)."""
-    if target.parent not in _MADE:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _MADE.add(target.parent)
-    if target.exists():
-        target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

@@ -1,0 +1,74 @@
+"""File work of the page cache (mkdocs_cache.py): linking what a build takes over, and Jinja's
+compiled templates kept between builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+
+
+class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache with a checksum over each file: Jinja checks only a header, and
+    a damaged file (a bad block, a build killed while writing) failed the build with a pickle
+    error; now it is compiled again. Written to a temporary name, then renamed."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = Path(self._get_cache_filename(bucket)).read_bytes()
+        except OSError:
+            return
+        body = data[20:]
+        if hashlib.blake2b(body, digest_size=20).digest() != data[:20]:
+            return
+        try:
+            bucket.bytecode_from_string(body)
+        except Exception:  # a file made to pass the checksum: compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        body = bucket.bytecode_to_string()
+        path = Path(self._get_cache_filename(bucket))
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            temp.write_bytes(hashlib.blake2b(body, digest_size=20).digest() + body)
+            os.replace(temp, path)
+        except OSError:  # a cache that cannot be written costs a compile next time
+            temp.unlink(missing_ok=True)
+
+
+_MADE: set[Path] = set()  # folders known to exist (one engine run: one process)
+
+
+def link(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (a copy where the file system has no links)."""
+    if target.parent not in _MADE:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(target.parent)
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def page_url(file: Any) -> str:
+    """A page's URL as its search entries start (MkDocs' Page.url: '' for the home page)."""
+    return "" if file.url in (".", "./") else str(file.url)
+
+
+def nothing(dirty: bool = False) -> None:
+    """The copy of a static file the spare staging folder already holds."""
+
+
+def linker(source: Path, target: str) -> Callable[..., None]:
+    def copy_file(dirty: bool = False) -> None:
+        link(source, Path(target))
+    return copy_file
