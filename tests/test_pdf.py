@@ -183,7 +183,9 @@ def test_second_build_reuses_pdfs_and_an_agenda_edit_rebuilds_only_its_cohort(
     assert re.search(rf"{ALL} PDFs: {ALL} built, 0 reused", pdf_line(first.stderr)), first.stderr
     before = {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")}
 
-    again = handbook("build", "--pdf", cwd=root)
+    # --clean: the pages are built again (with nothing changed the build would end at once);
+    # the PDFs come from their own cache, build/pdf-cache/
+    again = handbook("build", "--pdf", "--clean", cwd=root)
     assert again.returncode == 0, again.stderr
     assert re.search(rf"{ALL} PDFs: 0 built, {ALL} reused", pdf_line(again.stderr)), again.stderr
     assert {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")} == before
