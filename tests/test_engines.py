@@ -29,6 +29,7 @@ def test_generate_writes_only_the_docs_the_config_and_its_theme(tmp_path: Path) 
     made = {p.relative_to(root).parts[:2] for p in root.rglob("*")
             if p.relative_to(root) not in before}
     assert made == {("build", "docs"), ("build", "mkdocs.yml"), ("build", "theme"),
+                    ("build", "cache"),  # the generator's render cache (git-ignored, build/)
                     ("content", "calendar-revisions.yml")}  # and the calendar ledger
     assert not (root / "site").exists()
     assert not list((root / "build/docs").rglob(".nav.yml"))  # the private hand-off is gone
