@@ -119,14 +119,16 @@ def test_the_cache_is_used_only_with_plugins_and_extensions_it_can_see_through()
 
 def test_a_damaged_or_foreign_cache_reads_as_empty(tmp_path: Path) -> None:
     record = page_cache.PageRecord("c", "n", "index.html", (1, 2, 3), {"title": "T"}, "T",
-                                   ["a"], {}, {"x.md": None}, [{"location": ""}])
+                                   ["a"], {}, {"x.md": None}, '{"location":""}', (7, 8, 9))
     path = tmp_path / "pages.bin"
-    page_cache.save(path, "settings", {"index.md": record}, {"a.css": ("d", (4, 5, 6))})
-    pages, static = page_cache.load(path, "settings")
-    assert pages == {"index.md": record} and static == {"a.css": ("d", (4, 5, 6))}
-    assert page_cache.load(path, "other settings") == ({}, {})
+    page_cache.save(path, "settings", {"index.md": record}, {"a.css": ("d", (4, 5, 6), (1, 1, 1))},
+                    nav="nav key", files="files key")
+    loaded = page_cache.load(path, "settings")
+    assert loaded == page_cache.Loaded({"index.md": record}, {"a.css": ("d", (4, 5, 6), (1, 1, 1))},
+                                       "nav key", "files key")
+    assert page_cache.load(path, "other settings") == page_cache.Loaded()
     data = path.read_bytes()
     for damaged in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), b"",
                     b"handbook-page-cache\n" + b"\0" * 40):
         path.write_bytes(damaged)
-        assert page_cache.load(path, "settings") == ({}, {})
+        assert page_cache.load(path, "settings") == page_cache.Loaded()

@@ -4,6 +4,7 @@ compiled templates kept between builds."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+
+from .page_cache import digest
 
 
 class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -57,6 +60,18 @@ def link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def files_key(files: Any) -> str:
+    """Every file of the build by source and output path: while it is unchanged, every link
+    finds what it found (MkDocs looks a link up by source path, and links to its URL)."""
+    return digest(*(f"{file.src_uri}\n{file.dest_uri}" for file in files))
+
+
+def fragment(entries: list[dict[str, Any]]) -> str:
+    """Search entries as they stand in the index's JSON, comma-joined: Material writes the
+    index with these separators and `default=str`, and the list's text is its entries'."""
+    return json.dumps(entries, separators=(",", ":"), default=str)[1:-1]
 
 
 def page_url(file: Any) -> str:

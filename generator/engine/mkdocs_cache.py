@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import logging
 import os
 import secrets
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import page_cache
-from .cache_files import CheckedBytecodeCache, link, linker, nothing, page_url
+from .cache_files import CheckedBytecodeCache, files_key, fragment, link, linker, nothing, page_url
 from .mkdocs_keys import NavSignatures, front_matter, settings_key, unsafe
 from .page_cache import PageRecord, digest
 
@@ -66,7 +65,9 @@ class PageCache:
         self._undo: list[Callable[[], None]] = []  # the engine's functions to set back
         self._found: dict[str, Any] = {}  # path -> URL, for checking the recorded lookups
         self.static: dict[str, page_cache.Static] = {}
-        self.static_now: dict[str, str] = {}  # dest -> digest of its source, this build
+        self.static_now: dict[str, tuple[str, page_cache.Stat]] = {}  # dest -> its source's
+        self.sources: dict[str, page_cache.Stat] = {}  # src -> its Markdown file's stat
+        self.fragments: dict[str, str] = {}  # src -> its search entries' JSON (built pages)
 
     # -- before the pages: what can be taken over -------------------------------------------
 
@@ -78,42 +79,59 @@ class PageCache:
         self.prune = "navigation.prune" in (config.theme.get("features") or [])
         self.off = unsafe(config)
         self.settings = settings_key(config, nav, self.engine)
-        self.records, self.static = ({}, {}) if self.off or self.previous is None else \
+        loaded = page_cache.Loaded() if self.off or self.previous is None else \
             page_cache.load(self.cache_in, self.settings)
+        self.records, self.static = loaded.pages, loaded.static
         self.pages = {f.src_uri: f for f in files.documentation_pages()}
+        self.files_key = files_key(files)
         self._record_lookups(files)
-        unchanged = set()
-        for src, file in self.pages.items():
-            data = Path(file.abs_src_path).read_bytes()
-            self.markdown[src] = digest(data)
-            record = self.records.get(src)
-            if record is not None and record.content == self.markdown[src]:
-                unchanged.add(src)
-                self.meta[src], self.titles[src] = record.meta, record.title
-            else:
-                self.meta[src] = front_matter(self.engine, data)
-                title = self.meta[src].get("title")
-                self.titles[src] = str(title) if title is not None else None
-                if title is None:
-                    self.untitled.add(src)
+        unchanged = self._read_pages()
         self._signature = NavSignatures(nav, self.limit, self.prune, self._title,
                                         self._meta_of)
+        # The same navigation as the cache's (titles, addresses, front matter): every page
+        # shows what it showed, and its signature need not be worked out.
+        same_nav = loaded.nav == self._signature.whole()
+        same_files = loaded.files == self.files_key  # every link finds what it found
         for src in sorted(unchanged):
             record, file = self.records[src], self.pages[src]
-            if (self._lookups_hold(record) and self.previous is not None
+            if ((same_files or self._lookups_hold(record)) and self.previous is not None
                     and page_cache.stat_of(self.previous / record.dest) == tuple(record.stat)
                     and record.dest == file.dest_uri
-                    and self._signature(file.page) == record.nav):
+                    and (same_nav or self._signature(file.page) == record.nav)):
                 self.reused.add(src)
         self._keep_engine_away()
         self.take_static(files)
-        self.clear_spare()
         if self.off:
             self.log.info(f"Build cache off: {self.off}")
         else:
             self.log.info(f"Build cache: {len(self.reused)} of {len(self.pages)} pages "
                           f"unchanged, {len(self.pages) - len(self.reused)} to build")
         return self.reused
+
+    def _read_pages(self) -> set[str]:
+        """Each page's Markdown digest, front matter and title; the pages whose Markdown is
+        the cache's. A file whose stat is the one the cache took its digest with is not
+        read: the generator writes a changed file anew (a new inode and time)."""
+        unchanged = set()
+        for src, file in self.pages.items():
+            record = self.records.get(src)
+            self.sources[src] = source = page_cache.stat_of(file.abs_src_path) or (0, 0, 0)
+            if record is not None and source[0] and tuple(record.source) == source:
+                self.markdown[src] = record.content
+            else:
+                data = Path(file.abs_src_path).read_bytes()
+                self.markdown[src] = digest(data)
+                if record is None or record.content != self.markdown[src]:
+                    self.meta[src] = front_matter(self.engine, data)
+                    title = self.meta[src].get("title")
+                    self.titles[src] = str(title) if title is not None else None
+                    if title is None:
+                        self.untitled.add(src)
+                    continue
+            assert record is not None
+            unchanged.add(src)
+            self.meta[src], self.titles[src] = record.meta, record.title
+        return unchanged
 
     def keep_staging(self, config: Any) -> None:
         """A spare staging folder is not emptied by the engine (on_pre_build, just before
@@ -190,7 +208,7 @@ class PageCache:
 
     def _restore(self, page: Any) -> None:
         record = self.records[page.file.src_uri]
-        page.meta = json.loads(json.dumps(record.meta))
+        page.meta = dict(record.meta)  # never rendered: nothing changes it
         page.title = record.title
         page.present_anchor_ids = set(record.anchors)
         page.links_to_anchors = None if self.defer_links else {
@@ -215,9 +233,9 @@ class PageCache:
 
     def finish(self, config: Any, built: dict[str, dict[str, Any]],
                anchors: dict[str, list[str]], links: dict[str, dict[str, dict[str, str]]],
-               entries: list[dict[str, Any]] | None) -> None:
-        """Link the pages taken over into the new site and merge their search entries
-        (`entries`: the index's list, changed in place)."""
+               search: Any) -> None:
+        """Link the pages taken over into the new site, and have the search index (Material's,
+        or None) written with their entries as the cache holds them."""
         self.unhook()
         site = Path(config.site_dir)
         assert self.previous is not None or not self.reused
@@ -226,23 +244,46 @@ class PageCache:
             if dest not in self.keep:
                 link(self.previous / dest, site / dest)  # type: ignore[operator]
         self.drop_empty_folders()
-        if entries is not None:
-            order = {page_url(f): n for n, f in enumerate(self.pages.values())}
-            for src in self.reused:
-                entries.extend(self.records[src].entries)
-            entries.sort(key=lambda e: order.get(e["location"].partition("#")[0], -1))
+        if search is not None:
+            self._write_index_from_fragments(search)
         self.built, self.anchors, self.links = built, anchors, links
 
-    def save(self, config: Any, entries: list[dict[str, Any]] | None, warned: bool) -> None:
+    def _write_index_from_fragments(self, search: Any) -> None:
+        """The index as Material writes it, its entries in page order, each page's as JSON
+        text: the built pages' serialized here (and kept for the cache), the others' from the
+        cache. Material's own writer then makes only the part before the entries."""
+        by_url: dict[str, list[dict[str, Any]]] = {}
+        for entry in search.entries:
+            by_url.setdefault(entry["location"].partition("#")[0], []).append(entry)
+        urls = {page_url(file): src for src, file in self.pages.items()}
+        parts = [fragment(entries) for url, entries in by_url.items() if url not in urls]
+        for src, file in self.pages.items():
+            if src in self.reused:
+                parts.append(self.records[src].entries)
+            else:
+                self.fragments[src] = fragment(by_url.get(page_url(file), []))
+                parts.append(self.fragments[src])
+        docs = ",".join(part for part in parts if part)
+        generate = search.generate_search_index
+
+        def generate_search_index(prev: Any) -> str:
+            entries, search.entries = search.entries, []
+            try:
+                empty = generate(prev)
+            finally:
+                search.entries = entries
+            assert empty.endswith(',"docs":[]}'), "Material's search index changed its form"
+            return empty[:-len("]}")] + docs + "]}"
+
+        search.generate_search_index = generate_search_index
+
+    def save(self, config: Any, warned: bool) -> None:
         """Write the new cache beside the build (published with the site by `handbook
         build`); none after a warning or with a config the cache cannot see through."""
         page_cache.drop(self.cache_out)
         if warned or self.off:
             return
         site = Path(config.site_dir)
-        by_url: dict[str, list[dict[str, Any]]] = {}
-        for entry in entries or []:
-            by_url.setdefault(entry["location"].partition("#")[0], []).append(entry)
         for src, data in self.built.items():
             self.titles[src] = data.get("title")
             self.untitled.discard(src)
@@ -265,65 +306,71 @@ class PageCache:
                 content=self.markdown[src], nav=self._signature(file.page), dest=file.dest_uri,
                 stat=stat, meta=data["meta"], title=self._title(file.page),
                 anchors=sorted(self.anchors.get(src, [])), links=self.links.get(src, {}),
-                lookups=data["lookups"], entries=by_url.get(page_url(file), []))
+                lookups=data["lookups"], entries=self.fragments.get(src, ""),
+                source=self.sources[src])
         static = {}
-        for dest, made in self.static_now.items():
+        for dest, (made, source) in self.static_now.items():
             stat = page_cache.stat_of(site / dest)
             if stat is not None:
-                static[dest] = (made, stat)
-        page_cache.save(self.cache_out, self.settings, records, static)
+                static[dest] = (made, stat, source)
+        page_cache.save(self.cache_out, self.settings, records, static,
+                        nav=self._signature.whole(), files=self.files_key)
 
     def take_static(self, files: Any) -> None:
         """Static files (calendars, theme assets) unchanged since the published site are
-        linked from it instead of copied; in a spare staging folder, kept as they are."""
+        linked from it instead of copied; in a spare staging folder, kept as they are (and
+        everything else there removed: `clear_spare`)."""
         if self.off:
+            self.clear_spare({})
             return
+        taken: dict[str, Any] = {}
+        expected: dict[str, int] = {self.records[src].dest: self.records[src].stat[0]
+                                    for src in self.reused}
         for file in files:
             if file.is_documentation_page() or not file.abs_src_path:
                 continue
-            try:
-                made = digest(Path(file.abs_src_path).read_bytes())
-            except OSError:
+            source = page_cache.stat_of(file.abs_src_path)
+            if source is None:
                 continue
-            self.static_now[file.dest_uri] = made
             record = self.static.get(file.dest_uri)
+            if record is not None and source[0] and tuple(record[2]) == source:
+                made = record[0]  # the stat the cache took its digest with: not read again
+            else:
+                try:
+                    made = digest(Path(file.abs_src_path).read_bytes())
+                except OSError:
+                    continue
+            self.static_now[file.dest_uri] = (made, source)
             if (record is not None and record[0] == made and self.previous is not None
                     and page_cache.stat_of(self.previous / file.dest_uri) == tuple(record[1])):
-                if self._kept(file.dest_uri):
-                    file.copy_file = nothing
-                else:
-                    file.copy_file = linker(self.previous / file.dest_uri, file.abs_dest_path)
+                taken[file.dest_uri] = file
+                expected[file.dest_uri] = record[1][0]
+        self.clear_spare(expected)
+        for dest, file in taken.items():
+            file.copy_file = nothing if dest in self.keep else \
+                linker(self.previous / dest, file.abs_dest_path)  # type: ignore[operator]
 
-    def _kept(self, dest: str) -> bool:
-        """Whether the spare staging folder holds the very file the published site has (one
-        file under two names: the build before linked it), so it stays as it is."""
+    def clear_spare(self, expected: dict[str, int]) -> None:
+        """Keep in a spare staging folder each file that is the very file the published site
+        has (one file under two names: the build before linked it), by `expected` (its path
+        -> the published file's inode), and remove everything else, before anything is
+        written (the engine then writes new files, never into a kept one)."""
         if not self.spare or self.previous is None:
-            return False
-        try:
-            here, there = os.stat(self.site / dest), os.stat(self.previous / dest)
-        except OSError:
-            return False
-        if (here.st_dev, here.st_ino) != (there.st_dev, there.st_ino):
-            return False
-        self.keep.add(dest)
-        return True
-
-    def clear_spare(self) -> None:
-        """Remove from a spare staging folder every file this build does not keep, before
-        any is written (the engine then writes new files, never into a kept one)."""
-        if not self.spare:
             return
-        for src in self.reused:
-            self._kept(self.records[src].dest)
+        same_device = os.stat(self.site).st_dev == os.stat(self.previous).st_dev
         root = str(self.site)
-        for folder, dirs, names in os.walk(root):
-            for name in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-                dirs.remove(name)
-                names.append(name)
-            for name in names:
-                path = os.path.join(folder, name)
-                if os.path.relpath(path, root).replace(os.sep, "/") not in self.keep:
-                    os.unlink(path)
+        folders = [("", root)]
+        while folders:
+            relative, folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = relative + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((name + "/", entry.path))
+                    elif same_device and expected.get(name) == entry.inode():
+                        self.keep.add(name)
+                    else:
+                        os.unlink(entry.path)
 
     def drop_empty_folders(self) -> None:
         """Folders of a spare staging folder that nothing was written into (a deleted

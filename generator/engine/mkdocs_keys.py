@@ -134,6 +134,23 @@ class NavSignatures:
             return head
         return head + "[" + ",".join(self._part(child) for child in item.children) + "]"
 
+    def whole(self) -> str:
+        """The navigation as every page's signature reads it: while this key is unchanged,
+        so is every page's signature. Each section with its count of entries, then its
+        entries (so the flat list is the tree); every title as the page shows it."""
+        parts = [repr((self.limit, self.prune))]
+        stack = list(reversed(self.nav.items))
+        while stack:
+            item = stack.pop()
+            if item.is_page:
+                parts.append(repr(("P", item.url, self.title_of(item), self._meta(item))))
+            elif item.is_link:
+                parts.append(repr(("L", item.title, item.url)))
+            else:
+                parts.append(repr(("S", item.title, len(item.children))))
+                stack.extend(reversed(item.children))
+        return digest(*parts)
+
     def __call__(self, page: Any | None) -> str:
         if page is not None:
             page.active = True

@@ -200,8 +200,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self._finish_cache(config, search)
             assert self.warnings is not None
             logging.getLogger(engine_of(config)).removeHandler(self.warnings)
-            self.cache.save(config, search.entries if search is not None else None,
-                            self.warnings.count > 0)
+            self.cache.save(config, self.warnings.count > 0)
 
     def _finish_cache(self, config: Any, search: Any) -> None:
         """Hand the page cache what was built: by the workers, or here."""
@@ -216,8 +215,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 anchors[src] = sorted(page.present_anchor_ids or ())
                 links[src] = {to.src_uri: dict(found) for to, found
                               in (page.links_to_anchors or {}).items()}
-        self.cache.finish(config, built, anchors, links,
-                          search.entries if search is not None else None)
+        self.cache.finish(config, built, anchors, links, search)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         if self.config.sidebar_limit > 0:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 # What `handbook build` hands the engine (engine/mkdocs_plugin.py reads them): the cache of the
 # published site, where the new cache goes (published with the site), and the published site
 # the old cache describes. Without them (a plain `mkdocs build -f build/mkdocs.yml`) the
@@ -48,7 +48,8 @@ CACHE_FOLDER = "cache"  # under build/ (or build/<lang>/), git-ignored
 CACHE_FILE = "pages.bin"
 
 Stat = tuple[int, int, int]
-Static = tuple[str, Stat]  # a static file's content digest, and its published file's stat
+# A static file's content digest, its published file's stat and its source's stat.
+Static = tuple[str, Stat, Stat]
 
 
 @dataclass
@@ -62,7 +63,22 @@ class PageRecord:
     anchors: list[str]
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: link as written}
     lookups: dict[str, str | None]  # path a link looked up -> the file's URL, or None
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    # Its search entries as the index's JSON writes them (comma-joined): a page taken over
+    # adds them to the index as they are, never parsed nor serialized again.
+    entries: str = ""
+    source: Stat = (0, 0, 0)  # its Markdown file's stat when `content` was taken
+
+
+@dataclass
+class Loaded:
+    """A cache as read: its pages and static files, and two keys of the whole build it
+    describes. While they are unchanged, no page's view of the navigation changed
+    (`nav`), nor what any link looked up among the files (`files`)."""
+
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    static: dict[str, Static] = field(default_factory=dict)
+    nav: str | None = None
+    files: str | None = None
 
 
 def digest(*parts: str | bytes) -> str:
@@ -114,38 +130,39 @@ def code_digest() -> str:
 MAGIC = b"handbook-page-cache\n"
 
 
-def load(path: Path | None, settings: str) -> tuple[dict[str, PageRecord], dict[str, Static]]:
-    """The pages and static files of the cache at `path` made with these `settings`; none if
-    there is no cache, or it is of another format or settings, or damaged (its checksum is
-    checked before anything is read from it)."""
+def load(path: Path | None, settings: str) -> Loaded:
+    """The cache at `path` made with these `settings`; an empty one if there is no cache, or
+    it is of another format or settings, or damaged (its checksum is checked before anything
+    is read from it)."""
     if path is None:
-        return {}, {}
+        return Loaded()
     try:
         data = path.read_bytes()
         head, check, body = data[:len(MAGIC)], data[len(MAGIC):len(MAGIC) + 20], \
             data[len(MAGIC) + 20:]
         if head != MAGIC or hashlib.blake2b(body, digest_size=20).digest() != check:
-            return {}, {}
-        form, made_with, pages, static = marshal.loads(body)
+            return Loaded()
+        form, made_with, nav, files, pages, static = marshal.loads(body)
         if form != FORMAT or made_with != settings:
-            return {}, {}
+            return Loaded()
         records = {str(src): PageRecord(*fields) for src, fields in pages.items()}
-        files = {str(dest): (str(made), tuple(stat)) for dest, (made, stat) in static.items()}
-        return records, files
+        kept = {str(dest): (str(made), tuple(stat), tuple(source))
+                for dest, (made, stat, source) in static.items()}
+        return Loaded(records, kept, str(nav), str(files))
     except (OSError, ValueError, TypeError, EOFError):
-        return {}, {}
+        return Loaded()
 
 
 def save(path: Path, settings: str, pages: dict[str, PageRecord],
-         static: dict[str, Static]) -> None:
+         static: dict[str, Static], nav: str = "", files: str = "") -> None:
     """Write the cache (to a temporary name first: a reader never sees half of it).
 
     marshal, not JSON: a large site's cache (mostly search entries) is tens of megabytes, and
     marshal reads and writes it ten times faster; it holds plain values only. It is Python's
     own format, which the settings key (Python's version) ties the cache to."""
-    body = marshal.dumps((FORMAT, settings, {
+    body = marshal.dumps((FORMAT, settings, nav, files, {
         src: (r.content, r.nav, r.dest, r.stat, r.meta, r.title, r.anchors, r.links,
-              r.lookups, r.entries) for src, r in pages.items()}, static))
+              r.lookups, r.entries, r.source) for src, r in pages.items()}, static))
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + ".tmp")
     temp.write_bytes(MAGIC + hashlib.blake2b(body, digest_size=20).digest() + body)
