@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -109,3 +109,42 @@ def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path,
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_one_save_is_one_rebuild_and_new_settings_reach_every_page(tmp_path: Path) -> None:
+    """The generator's own writes (build/docs, build/mkdocs.yml) trigger no rebuild of their
+    own: a title edit is one rebuild that already shows the new nav everywhere; a changed
+    setting (the site title, outside the nav) takes one more, which redraws every page."""
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stream:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=stream, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}/"
+            wait_for(base + "programs/pilot/first/", "First cohort")
+            time.sleep(1.5)  # the watcher's first look at the tree
+
+            def rebuilds_after(edit: Callable[[], None], url: str, text: str) -> int:
+                before = log.read_text("utf-8").count("Building documentation")
+                edit()
+                wait_for(url, text)
+                time.sleep(3)  # long enough for any further rebuild to start (0.5 s polls)
+                return log.read_text("utf-8").count("Building documentation") - before
+
+            cohort = root / "content/programs/pilot/cohorts/first.yml"
+            assert rebuilds_after(lambda: cohort.write_text(cohort.read_text().replace(
+                "title: First cohort", "title: Renamed cohort")),
+                base + "topics/tooling/", "Renamed cohort") == 1
+            site = root / "content/site.yml"
+            assert rebuilds_after(lambda: site.write_text(site.read_text().replace(
+                "title: Mini Handbook", "title: Renamed Handbook")),
+                base + "topics/tooling/", "Renamed Handbook") == 2
+            for page in ("", "programs/pilot/first/", "programs/pilot/curriculum-mentor/"):
+                wait_for(base + page, "Renamed Handbook", timeout=1)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)

@@ -180,6 +180,7 @@ class PreviewPages:
         self.signatures: dict[str, str] = {}
         self.titles: dict[str, str | None] = {}
         self.meta: dict[str, dict[str, Any]] = {}
+        self.whole: str | None = None  # the nav's key (NavSignatures.whole) at the last build
 
     def mark(self, nav: Any, files: Any, config: Any) -> int:
         """Touch the file of each page whose view of the nav changed; how many (on_nav)."""
@@ -205,7 +206,10 @@ class PreviewPages:
         keys = NavSignatures(nav, self.limit,
                              "navigation.prune" in (config.theme.get("features") or []),
                              title_of, lambda page: self.meta.get(page.file.src_uri, {}))
-        marked = 0
+        marked, whole = 0, keys.whole()
+        if whole == self.whole:  # the same nav as the last build's: no view of it changed
+            pages = [f for f in pages if f.src_uri not in self.signatures]
+        self.whole = whole
         for file in pages:
             key = keys(file.page)
             if self.signatures.get(file.src_uri) not in (None, key) and \
@@ -222,6 +226,7 @@ class PreviewPages:
     def forget(self) -> None:
         """After the preview showed an error: every page is built again."""
         self.signatures.clear()
+        self.whole = None
 
 
 def front_matter(engine: str, data: bytes) -> dict[str, Any]:

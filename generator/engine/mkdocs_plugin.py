@@ -16,6 +16,8 @@ Publishing is not done here: `handbook build` builds into a staging folder and s
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -75,6 +77,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     reuse: BodyReuse | None = None
     cache: PageCache | None = None  # `handbook build` hands over the page cache's paths
     nav: Any = None
+    server: Any = None  # the preview's server, once it watches only what authors edit
+    rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -88,6 +92,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if Path(config.config_file_path).resolve() != (build / CONFIG_NAME).resolve():
             raise PluginError(_run_instead(config, root))
         self.error_docs = None
+        loaded = Path(config.config_file_path).read_text("utf-8")  # what `config` holds
         if self.command == "serve":
             # Only the preview generates: a build's engine run imports no generator code
             # (most of a small rebuild's start-up).
@@ -106,8 +111,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     self.preview.forget()
                 config.docs_dir, config.nav = str(self.error_docs), None
                 return config
+            self._take_new_nav(config, loaded)
         theme = build / THEME_FOLDER
-        shape = without_nav(Path(config.config_file_path).read_text("utf-8")) + "".join(
+        # The settings this build runs with (a new nav is taken at once, other new settings
+        # by the rebuild `_take_new_nav` asks for), and the theme files as they are now.
+        shape = without_nav(loaded) + "".join(
             f"\n{path}:{path.stat().st_mtime_ns}" for path in sorted(theme.rglob("*"))
             if path.is_file())
         if self.dirty and self.shape not in (None, shape):
@@ -131,6 +139,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if "source_date_epoch" in site:
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(site["source_date_epoch"]))
         return config
+
+    def _take_new_nav(self, config: Any, loaded: str) -> None:
+        """The preview's rebuild runs with the config MkDocs loaded before the plugin
+        regenerated it: a new nav (a title, a cohort added) is taken from the new file now;
+        any other new setting needs MkDocs to load the file, so one more rebuild is asked for
+        (on_post_build): the generated files themselves are not watched (on_serve)."""
+        written = Path(config.config_file_path).read_text("utf-8")
+        self.rebuild_again = written != loaded and without_nav(written) != without_nav(loaded)
+        if written != loaded and not self.rebuild_again:
+            yaml: Any = importlib.import_module(f"{engine_of(config)}.utils.yaml")
+            config.nav = (yaml.yaml_load(written) or {}).get("nav")
 
     def on_pre_build(self, *, config: Any) -> None:
         # Per build: `mkdocs serve` keeps this instance for every rebuild.
@@ -184,6 +203,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.error_docs is not None:
             preview.show_everywhere(Path(config.site_dir), config.site_url or "/")
             return
+        if self.rebuild_again and self.server is not None:
+            preview.rebuild(self.server)
         search = getattr(config.plugins.get("material/search"), "search_index", None)
         if self.parallel:
             if self.cache is not None:  # the anchor check covers the pages taken over
@@ -245,6 +266,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         server.watch(str(root / "mkdocs.yml"))  # the settings the generated config holds
+        if preview.can_rebuild(server):
+            # The generated files change only when the plugin regenerates them, inside a
+            # rebuild: watched, each save rebuilt two or three times (see preview.py).
+            for path in (config.docs_dir, config.config_file_path):
+                with contextlib.suppress(KeyError):
+                    server.unwatch(path)
+            self.server = server
         allow_live_reload(server)
         return server
 

@@ -1,4 +1,13 @@
-"""The live preview after a content error: the located report in the browser, not a hang.
+"""The live preview: one rebuild per save, and after a content error the located report in
+the browser, not a hang.
+
+A save rebuilt the preview two or three times: the plugin regenerates build/ inside the
+rebuild, and MkDocs watched build/docs and build/mkdocs.yml, so the generator's own writes
+(and the pages the plugin marks changed) asked for another rebuild, which only then read the
+new nav. Now the server watches what authors edit (content, templates, overrides, the
+project's mkdocs.yml), not the generated files; the rebuild takes a new nav from the config it
+just generated, and asks for one more rebuild only when other settings changed (MkDocs loads
+the config file at the start of a rebuild).
 
 `mkdocs serve` stops answering while its last rebuild failed, so an author saw a blank page
 and no message. Instead, the plugin has MkDocs build a one-page docs folder holding the report
@@ -13,6 +22,7 @@ import html
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Any
 
 INTRO = ("The preview shows the last error instead of the site. Fix the file named below and "
          "save it: this page reloads by itself.")
@@ -38,3 +48,18 @@ def show_everywhere(site: Path, base_url: str) -> None:
     for other in [*site.rglob("*.html"), site / "404.html"]:
         if other != site / "index.html":
             other.write_text(page, "utf-8", newline="\n")
+
+
+
+def can_rebuild(server: Any) -> bool:
+    """Whether `rebuild` can ask this dev server (MkDocs' or ProperDocs' LiveReloadServer)
+    for a rebuild; if not, the plugin leaves the generated files watched, as before."""
+    return hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild") \
+        and hasattr(server, "unwatch")
+
+
+def rebuild(server: Any) -> None:
+    """Ask for one more rebuild, as a watched file's change does (MkDocs' livereload)."""
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
