@@ -22,6 +22,7 @@ from .errors import HandbookError, relative
 from .i18n import N_, Lang
 from .load.loader import RawDocument, load_content
 from .load.overlays import load_overlays
+from .load.parsed import ParsedCache
 from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .plan.views import PageSpec
@@ -159,18 +160,25 @@ def prepare(project: Project) -> Result:
     return prepare_all(project)[0][1]
 
 
-def prepare_all(project: Project) -> list[tuple[Project, Result]]:
+def prepare_all(project: Project, store: bool = False) -> list[tuple[Project, Result]]:
     """Everything short of writing: what `handbook check` runs. One (project, result) per
     language: the project itself for a one-language site; for site.yml `languages`, the
     project of each language (`Project.in_language`), the default first, or only
-    `project.language` when it has one. Content is loaded once for all languages."""
+    `project.language` when it has one. Content is loaded once for all languages; `store`:
+    keep the parsed files in build/cache/ for the next run (generating does, checking
+    writes nothing)."""
     with _kept():
-        return _prepare_all(project)
+        return _prepare_all(project, store)
 
 
-def _prepare_all(project: Project) -> list[tuple[Project, Result]]:
+PARSED_FILE = "build/cache/content.bin"  # under the project's root (load/parsed.py)
+
+
+def _prepare_all(project: Project, store: bool = False) -> list[tuple[Project, Result]]:
     lap = _Laps()
-    documents = load_content(project.content, project.root)
+    parsed = ParsedCache(project.root / PARSED_FILE if store else None, read=project.cache)
+    documents = load_content(project.content, project.root, parsed)
+    parsed.save()
     overlays = load_overlays(project.content, project.root)
     revisions = read_revisions(project.content, project.root)  # the calendar ledger
     lap("load")
@@ -269,7 +277,7 @@ def generate_all(project: Project, record_revisions: bool = True
 
 def _generate_all(project: Project, record_revisions: bool) -> list[tuple[Project, Result]]:
     done: list[tuple[Project, Result]] = []
-    for mine, result in prepare_all(project):
+    for mine, result in prepare_all(project, store=True):
         started = time.perf_counter()
         report = write_tree(mine.docs, result.outputs)
         write_engine_files(mine, result.engine)

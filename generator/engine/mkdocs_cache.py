@@ -31,8 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..render.bytecode import CheckedBytecodeCache
 from . import page_cache
-from .cache_files import CheckedBytecodeCache, files_key, fragment, link, linker, nothing, page_url
+from .cache_files import files_key, fragment, link, linker, nothing, page_url
 from .mkdocs_keys import NavSignatures, front_matter, settings_key, unsafe
 from .page_cache import PageRecord, digest
 

@@ -31,6 +31,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import HandbookError
 from ..fork import can_fork, cpu_count
+from ..render.bytecode import CheckedBytecodeCache
 from ..render.embed import BodyReuse, drop_markers
 from ..write.names import CONFIG_NAME, THEME_FOLDER
 from . import page_cache, preview
@@ -187,6 +188,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         if self.cache is not None:  # the theme's templates compiled once, not every build
             env.bytecode_cache = self.cache.template_cache()
+        elif self.command == "serve":  # nor on every rebuild of the preview
+            folder = Path(config.docs_dir).parent / page_cache.CACHE_FOLDER / "templates"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = CheckedBytecodeCache(str(folder))
         # `{% extends "handbook/main.html" %}` needs nothing here: the generated theme folder
         # holds the packaged templates under handbook/ (engine_config.theme_files).
         return self.parallel.env(env, files, config) if self.parallel else env

@@ -17,6 +17,7 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ContentError, HandbookError, format_loc, quote, relative
+from .parsed import ParsedCache
 
 try:  # the C parser is 4x faster; fall back so a machine without libyaml still works
     from yaml import CSafeLoader as _BaseLoader
@@ -333,8 +334,10 @@ def _yaml_files(folder: Path) -> list[Path]:
                   and not OVERLAY_STEM.match(p.stem))
 
 
-def load_content(content: Path, root: Path) -> list[RawDocument]:
-    """Parse every content file, collecting all syntax errors before giving up."""
+def load_content(content: Path, root: Path, parsed: ParsedCache | None = None
+                 ) -> list[RawDocument]:
+    """Parse every content file, collecting all syntax errors before giving up; a file whose
+    text `parsed` holds (parsed.py) is not parsed again."""
     if not content.is_dir():
         raise HandbookError([ContentError(
             relative(content, root), "the content folder does not exist",
@@ -357,11 +360,16 @@ def load_content(content: Path, root: Path) -> list[RawDocument]:
             errors.append(ContentError(file, f"not UTF-8 text ({exc.reason} at byte "
                                        f"{exc.start})", hint="save the file as UTF-8"))
             continue
-        try:
-            data, marks = parse_yaml(text, file)
-        except HandbookError as exc:
-            errors.extend(exc.errors)
-            continue
+        found = parsed.get(text) if parsed is not None else None
+        if found is None:
+            try:
+                found = parse_yaml(text, file)
+            except HandbookError as exc:
+                errors.extend(exc.errors)
+                continue
+            if parsed is not None:
+                parsed.put(text, *found)
+        data, marks = found
         documents.append(RawDocument(kind, ident, file, data, marks, program))
     if errors:
         raise HandbookError(errors)

@@ -183,6 +183,13 @@ class RenderCache:
         self.folder = folder
         self.read = read
 
+    def templates(self) -> str:
+        """Where the generator's compiled templates are kept (render/bytecode.py): a folder
+        per code fingerprint, as the compiled code depends on the environment's settings."""
+        folder = self.folder.parent.parent / "generator-templates" / code_fingerprint().hex()[:16]
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder)
+
     def holds_entries(self) -> bool:
         """Whether any entry may be found (none on a first run: no lookups needed)."""
         try:

@@ -2,8 +2,7 @@
 
 Values from YAML are data, never markup: the environment's `finalize` hook escapes every value a
 template prints, in one place, for both HTML and Markdown. Prose fields (`MarkdownText`) keep
-their Markdown but lose raw HTML and script links.
-"""
+their Markdown but lose raw HTML and script links."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ from ..resolve.events import CalendarFile
 from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
 from . import embed, i18n
+from .bytecode import CheckedBytecodeCache
 from .cache import Digests, RenderCache, environment_key, folder_key
 from .calendars import serialize_calendars
 
@@ -148,7 +148,8 @@ def _raw_concat(parts: Iterable[str]) -> Raw:
 
 @functools.lru_cache(maxsize=8)
 def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = (),
-                     language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
+                     language: str = DEFAULT_LANGUAGE, bytecode: str | None = None
+                     ) -> jinja2.Environment:
     """One environment per template search path for the life of the process: each template
     is compiled once, and recompiled only when its file changes (Jinja checks the mtime).
 
@@ -158,7 +159,8 @@ def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = 
     replace one block. `listing` (the files in the project's folders) is only part of the
     cache key: a file added there during `serve` must make a new environment, since Jinja
     would keep using the packaged template it found before. `language`: the catalog the
-    templates' labels come from (i18n.py)."""
+    templates' labels come from (i18n.py). `bytecode`: where compiled templates are kept
+    between runs (RenderCache.templates)."""
     packaged = jinja2.FileSystemLoader(template_dirs[-1])
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
@@ -169,6 +171,7 @@ def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=CheckedBytecodeCache(bytecode) if bytecode else None,
     )
     env.concat = _raw_concat  # type: ignore[method-assign]
     env.filters["link"] = link_to
@@ -180,8 +183,7 @@ def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = 
     return env
 
 
-# libyaml's emitter where PyYAML was built with it: the same YAML, several times faster.
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's where built: much faster
 
 
 def _heading_mark(depth: int) -> Raw:
@@ -362,7 +364,8 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
         part = [(key or folder_key(environment, digests, *group), group) for key, group in part]
     texts, files, errors = _render_part(
         [p for _, g in part for p in g[0]], template_dirs, root,
-        calendars=[c for _, g in part for c in g[1]], listing=listing, language=language)
+        calendars=[c for _, g in part for c in g[1]], listing=listing, language=language,
+        bytecode=cache.templates() if cache else None)
     stored = []
     for key, (pages, calendars) in part:
         if cache and key and all(p.path in texts for p in pages):  # a failed one is not kept
@@ -374,9 +377,10 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
                  share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = (),
-                 listing: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE
-                 ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
-    env = make_environment(template_dirs, listing, language)
+                 listing: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE,
+                 bytecode: str | None = None) -> tuple[dict[str, str], dict[str, bytes],
+                                                       list[tuple[str, ContentError]]]:
+    env = make_environment(template_dirs, listing, language, bytecode)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()
