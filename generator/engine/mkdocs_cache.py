@@ -91,7 +91,7 @@ class PageCache:
                                         self._meta_of)
         # The same navigation as the cache's (titles, addresses, front matter): every page
         # shows what it showed, and its signature need not be worked out.
-        same_nav = loaded.nav == self._signature.whole()
+        same_nav = bool(unchanged) and loaded.nav == self._signature.whole()
         same_files = loaded.files == self.files_key  # every link finds what it found
         for src in sorted(unchanged):
             record, file = self.records[src], self.pages[src]
@@ -122,6 +122,8 @@ class PageCache:
             else:
                 data = Path(file.abs_src_path).read_bytes()
                 self.markdown[src] = digest(data)
+                if not self.records:  # a clean build: titles come from the built pages
+                    continue
                 if record is None or record.content != self.markdown[src]:
                     self.meta[src] = front_matter(self.engine, data)
                     title = self.meta[src].get("title")

@@ -104,6 +104,7 @@ class NavSignatures:
         self.title_of, self.meta_of = title_of, meta_of
         self.originals: set[int] = set()
         self.memo: dict[int, str] = {}
+        self.outside: str | None = None
         stack = list(nav.items)
         while stack:
             item = stack.pop()
@@ -152,6 +153,15 @@ class NavSignatures:
         return digest(*parts)
 
     def __call__(self, page: Any | None) -> str:
+        if page is None or id(page) not in self.originals:
+            # Out of the nav (an agenda, a pack): nothing is active, no neighbours; the
+            # same for every such page, so worked out once.
+            if self.outside is None:
+                self.outside = self._signature(None)
+            return self.outside
+        return self._signature(page)
+
+    def _signature(self, page: Any | None) -> str:
         if page is not None:
             page.active = True
         try:
