@@ -4,6 +4,7 @@ config (what `handbook serve` runs, with --dirty) picks it up."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -148,3 +149,25 @@ def test_one_save_is_one_rebuild_and_new_settings_reach_every_page(tmp_path: Pat
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+def test_the_preview_search_index_lists_each_page_once_after_an_edit(tmp_path: Path) -> None:
+    """An edit that rebuilds several pages (a pair's name: the cohort page, its pack and its
+    print page) leaves the preview's search index as a full build makes it: Material's own
+    merge replaced only the first page's entries and listed the others twice."""
+    root = make_project(tmp_path, FIXTURES / "mini" / "content")
+    with serving(root) as base:
+        wait_for(base + "programs/pilot/first/", "First cohort")
+        time.sleep(1.5)  # the watcher's first look at the tree
+        cohort = root / "content/programs/pilot/cohorts/first.yml"
+        text = cohort.read_text("utf-8")
+        assert "mentor: Ada Young," in text
+        cohort.write_text(text.replace("Ada Young", "Renamedmentor Person"), "utf-8")
+        wait_for(base + "programs/pilot/first/", "Renamedmentor")
+        time.sleep(1.5)  # any rebuild after it has started, and requests wait for it
+        with urllib.request.urlopen(base + "search/search_index.json", timeout=30) as response:
+            served = json.loads(response.read())["docs"]
+    assert handbook("build", "--clean", cwd=root, env={"HANDBOOK_PDF": "0"}).returncode == 0
+    built = json.loads((root / "site/search/search_index.json").read_text("utf-8"))["docs"]
+    assert any("Renamedmentor" in entry["text"] for entry in built)
+    assert served == built

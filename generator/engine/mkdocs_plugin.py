@@ -35,6 +35,7 @@ from ..render.bytecode import CheckedBytecodeCache
 from ..render.embed import BodyReuse, drop_markers
 from ..write.names import CONFIG_NAME, THEME_FOLDER
 from . import page_cache, preview
+from .cache_files import page_url
 from .mkdocs_cache import PageCache
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
@@ -78,6 +79,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     reuse: BodyReuse | None = None
     cache: PageCache | None = None  # `handbook build` hands over the page cache's paths
     nav: Any = None
+    files: Any = None  # this build's (on_nav)
+    rendered: set[str] | None = None  # URLs of the pages this build rendered (preview)
     server: Any = None  # the preview's server, once it watches only what authors edit
     rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
 
@@ -167,7 +170,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)  # after every other plugin has changed the files and nav
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        self.nav = nav
+        self.nav, self.files, self.rendered = nav, files, set()
         if self.preview is not None and self.error_docs is None:
             self.preview.engine = engine_of(config)
             marked = self.preview.mark(nav, files, config)
@@ -199,6 +202,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         if self.preview is not None:
             self.preview.built(page)
+            if self.rendered is not None:
+                self.rendered.add(page_url(page.file))
         if self.cache is not None and self.parallel is None:
             self.built[page.file.src_uri] = self.cache.collect(page)
         return self.parallel.post_page(output, page) if self.parallel else output
@@ -222,6 +227,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # up. The entries of the pages taken over have them already (the cache keeps them).
         if search is not None:
             add_joined_forms(search.entries)
+        if self.preview is not None and self.files is not None:
+            order = {page_url(f): n for n, f in enumerate(self.files.documentation_pages())}
+            preview.merge_search(config.plugins.get("material/search"), self.rendered or set(),
+                                 order)
         if self.cache is not None:
             self._finish_cache(config, search)
             assert self.warnings is not None

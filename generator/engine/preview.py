@@ -63,3 +63,26 @@ def rebuild(server: Any) -> None:
     with server._rebuild_cond:
         server._want_rebuild = True
         server._rebuild_cond.notify_all()
+
+
+def merge_search(plugin: Any, rendered: set[str], order: dict[str, int]) -> None:
+    """The search index of a dirty rebuild (the preview) with every page's entries once.
+
+    Material's search plugin keeps the previous index and, on a dirty rebuild, drops the old
+    entries of the first page built only ("the list will only contain sections for a single
+    page"): after an edit that rebuilt several pages (a cohort's page, pack and print page),
+    the others were listed twice, old and new. Here the old entries of every page built
+    (`rendered`, by URL) and of every page gone are dropped, the new ones added, all in page
+    order (`order`: URL -> place), as a full build lists them; Material then writes the index
+    as it is."""
+    previous = getattr(plugin, "search_index_prev", None)
+    index = getattr(plugin, "search_index", None)
+    if previous is None or index is None:
+        return
+
+    def page(entry: dict[str, Any]) -> str:
+        return str(entry["location"]).partition("#")[0]
+
+    kept = [e for e in previous.entries if page(e) in order and page(e) not in rendered]
+    index.entries = sorted(kept + index.entries, key=lambda e: order.get(page(e), -1))
+    plugin.search_index_prev = None
