@@ -276,8 +276,12 @@ def site_languages(root: Path, rng: random.Random) -> str:
 
 @edit
 def add_cohort(root: Path, rng: random.Random) -> str:
-    source = rng.choice(_cohorts(root))
-    target = source.with_name(f"extra-{rng.randrange(100)}.yml")
+    return _copy_retitled(root, rng, rng.choice(_cohorts(root)), "extra-")
+
+
+def _copy_retitled(root: Path, rng: random.Random, source: Path, prefix: str) -> str:
+    """A copy of `source` beside it, under a numbered name and with a new title."""
+    target = source.with_name(f"{prefix}{rng.randrange(100)}.yml")
     text = re.sub(r"^title: .*$", f"title: {_yaml(_name(rng))}", source.read_text("utf-8"),
                   count=1, flags=re.MULTILINE)
     verb = "replaced" if target.exists() else "added"
@@ -297,13 +301,7 @@ def delete_cohort(root: Path, rng: random.Random) -> str:
 
 @edit
 def add_topic(root: Path, rng: random.Random) -> str:
-    source = rng.choice(_topics(root))
-    target = source.with_name(f"extra-topic-{rng.randrange(100)}.yml")
-    text = re.sub(r"^title: .*$", f"title: {_yaml(_name(rng))}", source.read_text("utf-8"),
-                  count=1, flags=re.MULTILINE)
-    verb = "replaced" if target.exists() else "added"
-    target.write_text(text, "utf-8")
-    return f"{verb} {_rel(root, target)} (a copy of {source.name})"
+    return _copy_retitled(root, rng, rng.choice(_topics(root)), "extra-topic-")
 
 
 @edit

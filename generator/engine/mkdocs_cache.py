@@ -75,7 +75,7 @@ class PageCache:
     def start(self, nav: Any, config: Any, files: Any) -> set[str]:
         """Decide which pages and static files are taken over (on_nav), keep MkDocs away
         from them, and clear a spare staging folder of the rest."""
-        self.nav, self.files = nav, files
+        self.nav = nav
         self.site = Path(config.site_dir)
         self.prune = "navigation.prune" in (config.theme.get("features") or [])
         self.off = unsafe(config)

@@ -77,7 +77,7 @@ class _QuietSkips(logging.Filter):
         return not record.getMessage().startswith("Page skipped")
 
 
-class _Count(logging.Handler):
+class WarningCount(logging.Handler):
     """Counts the warnings and errors a worker logs (for `--strict` in the main process)."""
 
     def __init__(self) -> None:
@@ -105,7 +105,7 @@ class ParallelBuild:
         self.grouped: set[str] = set()  # pages in a unit of several pages
         self.workers: list[tuple[int, Path]] = []  # (pid, result file), in the main process
         self.result: Path | None = None  # in a worker: where its results go
-        self.warnings: _Count | None = None
+        self.warnings: WarningCount | None = None
         self.order: dict[str, int] = {}  # page URL -> place in MkDocs' page order
         self.pages: dict[str, Any] = {}  # src_uri -> page, in page order
         # Per page rendered here: the ids it holds and its links to anchors (checked last).
@@ -139,7 +139,7 @@ class ParallelBuild:
             pid = os.fork()
             if pid == 0:
                 self.index, self.result, self.workers = index, Path(name), []
-                self.warnings = _Count()
+                self.warnings = WarningCount()
                 logging.getLogger(self.engine).addHandler(self.warnings)
                 break
             self.workers.append((pid, Path(name)))

@@ -40,7 +40,7 @@ from .mkdocs_cache import PageCache
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
-from .mkdocs_parallel import ParallelBuild, _Count
+from .mkdocs_parallel import ParallelBuild, WarningCount
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -163,7 +163,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.markdown_extensions.append(self.reuse.extension())
         self.cache = _page_cache(self.command, engine_of(config), self.config.sidebar_limit)
         self.built: dict[str, dict[str, Any]] = {}
-        self.warnings = _Count() if self.cache is not None else None
+        self.warnings = WarningCount() if self.cache is not None else None
         if self.cache is not None and self.warnings is not None:
             logging.getLogger(engine_of(config)).addHandler(self.warnings)
             self.cache.keep_staging(config)
