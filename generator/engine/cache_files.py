@@ -40,6 +40,33 @@ def fragment(entries: list[dict[str, Any]]) -> str:
     return json.dumps(entries, separators=(",", ":"), default=str)[1:-1]
 
 
+def by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search entries by the URL of their page, each page's in their order."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        found.setdefault(str(entry["location"]).partition("#")[0], []).append(entry)
+    return found
+
+
+def write_index(search: Any, parts: list[str]) -> None:
+    """Have Material's search index (`search`, its SearchIndex) write `parts` as its entries:
+    JSON texts (`fragment`), in order. Material's own writer makes the rest of the file (it
+    is asked with no entries), so the bytes are what it writes for those entries."""
+    docs = ",".join(part for part in parts if part)
+    generate = search.generate_search_index
+
+    def generate_search_index(prev: Any) -> str:
+        entries, search.entries = search.entries, []
+        try:
+            empty = generate(None)
+        finally:
+            search.entries = entries
+        assert empty.endswith(',"docs":[]}'), "Material's search index changed its form"
+        return str(empty[:-len("]}")]) + docs + "]}"
+
+    search.generate_search_index = generate_search_index
+
+
 def page_url(file: Any) -> str:
     """A page's URL as its search entries start (MkDocs' Page.url: '' for the home page)."""
     return "" if file.url in (".", "./") else str(file.url)

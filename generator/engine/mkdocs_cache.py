@@ -33,7 +33,7 @@ from typing import Any
 
 from ..render.bytecode import CheckedBytecodeCache
 from . import page_cache
-from .cache_files import files_key, fragment, link, linker, nothing, page_url
+from .cache_files import by_page, files_key, fragment, link, linker, nothing, page_url, write_index
 from .mkdocs_keys import NavSignatures, front_matter, settings_key, unsafe
 from .page_cache import PageRecord, digest
 
@@ -254,10 +254,8 @@ class PageCache:
     def _write_index_from_fragments(self, search: Any) -> None:
         """The index as Material writes it, its entries in page order, each page's as JSON
         text: the built pages' serialized here (and kept for the cache), the others' from the
-        cache. Material's own writer then makes only the part before the entries."""
-        by_url: dict[str, list[dict[str, Any]]] = {}
-        for entry in search.entries:
-            by_url.setdefault(entry["location"].partition("#")[0], []).append(entry)
+        cache."""
+        by_url = by_page(search.entries)
         urls = {page_url(file): src for src, file in self.pages.items()}
         parts = [fragment(entries) for url, entries in by_url.items() if url not in urls]
         for src, file in self.pages.items():
@@ -266,19 +264,7 @@ class PageCache:
             else:
                 self.fragments[src] = fragment(by_url.get(page_url(file), []))
                 parts.append(self.fragments[src])
-        docs = ",".join(part for part in parts if part)
-        generate = search.generate_search_index
-
-        def generate_search_index(prev: Any) -> str:
-            entries, search.entries = search.entries, []
-            try:
-                empty = generate(prev)
-            finally:
-                search.entries = entries
-            assert empty.endswith(',"docs":[]}'), "Material's search index changed its form"
-            return empty[:-len("]}")] + docs + "]}"
-
-        search.generate_search_index = generate_search_index
+        write_index(search, parts)
 
     def save(self, config: Any, warned: bool) -> None:
         """Write the new cache beside the build (published with the site by `handbook

@@ -41,6 +41,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
+from .preview import PreviewIndex
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -73,6 +74,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     # rebuilds.
     shape: str | None = None
     preview: PreviewPages | None = None
+    index: PreviewIndex | None = None  # the preview's search index, page by page
     # Set per build in on_pre_build; None until then, so a build that fails earlier (in
     # on_config) still reaches on_build_error cleanly.
     parallel: ParallelBuild | None = None
@@ -88,6 +90,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.command, self.dirty = command, dirty
         if command == "serve" and dirty:
             self.preview = PreviewPages("mkdocs", self.config.sidebar_limit)
+            self.index = PreviewIndex()
 
     def on_config(self, config: Any) -> Any:
         here = Path(config.config_file_path).parent
@@ -227,10 +230,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # up. The entries of the pages taken over have them already (the cache keeps them).
         if search is not None:
             add_joined_forms(search.entries)
-        if self.preview is not None and self.files is not None:
+        if self.index is not None and self.files is not None:
             order = {page_url(f): n for n, f in enumerate(self.files.documentation_pages())}
-            preview.merge_search(config.plugins.get("material/search"), self.rendered or set(),
-                                 order)
+            self.index.write(config.plugins.get("material/search"), self.rendered or set(),
+                             order)
         if self.cache is not None:
             self._finish_cache(config, search)
             assert self.warnings is not None

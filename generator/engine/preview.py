@@ -24,6 +24,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from .cache_files import by_page, fragment, write_index
+
 INTRO = ("The preview shows the last error instead of the site. Fix the file named below and "
          "save it: this page reloads by itself.")
 
@@ -65,24 +67,31 @@ def rebuild(server: Any) -> None:
         server._rebuild_cond.notify_all()
 
 
-def merge_search(plugin: Any, rendered: set[str], order: dict[str, int]) -> None:
-    """The search index of a dirty rebuild (the preview) with every page's entries once.
+class PreviewIndex:
+    """The preview's search index, kept across rebuilds as each page's entries in JSON text.
 
     Material's search plugin keeps the previous index and, on a dirty rebuild, drops the old
     entries of the first page built only ("the list will only contain sections for a single
     page"): after an edit that rebuilt several pages (a cohort's page, pack and print page),
-    the others were listed twice, old and new. Here the old entries of every page built
-    (`rendered`, by URL) and of every page gone are dropped, the new ones added, all in page
-    order (`order`: URL -> place), as a full build lists them; Material then writes the index
-    as it is."""
-    previous = getattr(plugin, "search_index_prev", None)
-    index = getattr(plugin, "search_index", None)
-    if previous is None or index is None:
-        return
+    the others were listed twice, old and new. Here each page built replaces its own entries,
+    a page gone loses them, and all are written in page order, as a full build lists them;
+    only the pages built are serialized."""
 
-    def page(entry: dict[str, Any]) -> str:
-        return str(entry["location"]).partition("#")[0]
+    def __init__(self) -> None:
+        self.fragments: dict[str, str] = {}  # page URL -> its entries (cache_files.fragment)
 
-    kept = [e for e in previous.entries if page(e) in order and page(e) not in rendered]
-    index.entries = sorted(kept + index.entries, key=lambda e: order.get(page(e), -1))
-    plugin.search_index_prev = None
+    def write(self, plugin: Any, rendered: set[str], order: dict[str, int]) -> None:
+        """Have Material write the whole index (on_post_build, before its own): `rendered`
+        the URLs of the pages this rebuild built, `order` every page's URL -> its place."""
+        index = getattr(plugin, "search_index", None)
+        if index is None:
+            return
+        found = by_page(index.entries)
+        parts = [fragment(entries) for url, entries in found.items() if url not in order]
+        for url in rendered:
+            self.fragments[url] = fragment(found.get(url, []))
+        for url in [url for url in self.fragments if url not in order]:
+            del self.fragments[url]
+        parts += [self.fragments[url] for url in sorted(self.fragments, key=order.__getitem__)]
+        write_index(index, parts)
+        plugin.search_index_prev = None  # nothing for Material to merge
