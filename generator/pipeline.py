@@ -23,6 +23,7 @@ from .i18n import N_, Lang
 from .load.loader import RawDocument, load_content
 from .load.overlays import load_overlays
 from .load.parsed import ParsedCache
+from .plan import memo
 from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .plan.views import PageSpec
@@ -64,6 +65,9 @@ class Project:
     # Reuse the generator's cache of rendered folders (render/cache.py); False (`--clean`)
     # renders everything and stores it afresh.
     cache: bool = True
+    # Keep planned cohorts and rendered folders in memory for the next run of this process
+    # (plan/memo.py, render/cache.py): the preview, which regenerates on every save.
+    keep: bool = False
 
     def in_language(self, language: str) -> Project:
         """This project building one of its languages, into build/<lang>/."""
@@ -230,10 +234,13 @@ def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
     started, timings = lap.started, lap.timings
     resolved = resolve(library, agenda_urls(library.site), revisions, pdf=project.pdf)
     lap("resolve")
-    plan = plan_site(resolved)
+    with memo.kept(project.keep) as kept:
+        plan = plan_site(resolved)
     lap("plan")
+    cache = render_cache(project)
+    cache.known = kept.digests() if kept is not None else {}
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
-                               resolved.library.site.language, render_cache(project))
+                               resolved.library.site.language, cache)
     lap("render")
     languages = library.site.languages
     if languages and project.language:
@@ -253,7 +260,7 @@ def render_cache(project: Project) -> RenderCache:
     """The render cache of this site, or of this language of a multi-language site: each
     keeps its own entries, which a run of another language never prunes."""
     return RenderCache(project.root / CACHE_FOLDER / (project.language or "site"),
-                       read=project.cache)
+                       read=project.cache, keep=project.keep)
 
 
 def generate(project: Project, record_revisions: bool = True) -> Result:

@@ -43,17 +43,18 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return found
 
 
-def _generate(root: Path, cached: bool) -> str | dict[str, bytes]:
-    """The files written, or the errors when the content does not build."""
+def _generate(root: Path, cached: bool, keep: bool = False) -> str | dict[str, bytes]:
+    """The files written, or the errors when the content does not build. `keep`: as the
+    preview runs it, planned cohorts and rendered folders kept in memory between runs."""
     try:
-        generate_all(replace(Project.at(root), cache=cached))
+        generate_all(replace(Project.at(root), cache=cached, keep=keep))
     except HandbookError as error:
         return str(error).replace(str(root), "<root>")
     return _snapshot(root)
 
 
-def _same(cached: Path, clean: Path) -> None:
-    got, want = _generate(cached, True), _generate(clean, False)
+def _same(cached: Path, clean: Path, keep: bool = False) -> None:
+    got, want = _generate(cached, True, keep), _generate(clean, False)
     if isinstance(got, dict) and isinstance(want, dict):
         assert got.keys() == want.keys()
         assert [p for p in got if got[p] != want[p]] == []
@@ -125,19 +126,21 @@ def _edit(roots: tuple[Path, Path], rng: random.Random, step: int, kept: dict[st
                     del kept[key]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize(("seed", "keep"), [(1, False), (2, False), (3, True), (4, True)])
 def test_random_edits_generate_the_same_files_as_a_clean_run(
-        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    if seed == 2:  # the forked path too: folders keyed, rendered and stored in children
+        tmp_path: Path, seed: int, keep: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`keep`: the preview's way, each run in this process reusing the cohorts planned and
+    the folders rendered by the one before (plan/memo.py)."""
+    if seed in (2, 4):  # the forked path too: folders keyed, rendered and stored in children
         monkeypatch.setattr(fork, "MIN_ITEMS", 1)
     roots = _pair(tmp_path)
-    _same(*roots)
+    _same(*roots, keep)
     rng, kept = random.Random(seed), {}
     kinds = [*KINDS, *rng.choices(KINDS, k=2)]
     rng.shuffle(kinds)  # every kind of edit, in a random order
     for step, kind in enumerate(kinds):
         _edit(roots, rng, step, kept, kind)
-        _same(*roots)
+        _same(*roots, keep)
     assert (roots[0] / CACHE_FOLDER / "site").is_dir()
 
 
@@ -247,3 +250,40 @@ def test_registered_kinds_and_zone_files_are_in_the_key(tmp_path: Path,
     assert second != first
     (zones / "Europe/Test").write_bytes(b"TZif two")
     assert key() not in (first, second)
+
+
+def test_the_preview_plans_and_renders_only_the_edited_cohort_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `keep` (the preview), a second run plans only the cohort whose file changed, and
+    renders only its folder; the pages of the others are the very objects planned before."""
+    from handbook.plan.kinds import cohort as cohort_kind
+    from handbook.render import pages as render_pages
+
+    root = make_project(tmp_path / "p")
+    project = replace(Project.at(root), keep=True)
+    planned: list[str] = []
+    rendered: list[str] = []
+    plan, render = cohort_kind.cohort_pages, render_pages._render_part
+
+    def counting_plan(library: object, pid: str, cid: str, *args: object) -> object:
+        planned.append(f"{pid}/{cid}")
+        return plan(library, pid, cid, *args)  # type: ignore[arg-type]
+
+    def counting_render(pages: list[object], *args: object, **kwargs: object) -> object:
+        rendered.extend(str(page.path).rpartition("/")[0] for page in pages)  # type: ignore[attr-defined]
+        return render(pages, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cohort_kind, "cohort_pages", counting_plan)
+    monkeypatch.setattr(render_pages, "_render_part", counting_render)
+    generate_all(project)  # records the calendars' revisions: the next run is the same
+    assert len(set(planned)) > 3
+    first = generate_all(project)[0][1].plan.pages
+    planned.clear()
+    rendered.clear()
+    cohort = sorted((root / COHORTS).glob("*[0-9a-z].yml"))[0]
+    _sub(cohort, r"^  - mentor: (.+)$", "Renamed Mentor", random.Random(0))
+    second = generate_all(project)[0][1].plan.pages
+    assert planned == [f"reverse-mentoring/{cohort.stem}"]
+    assert set(rendered) == {f"programs/reverse-mentoring/{cohort.stem}"}
+    same = {id(page) for page in first} & {id(page) for page in second}
+    assert len(same) > len(second) // 2

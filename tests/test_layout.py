@@ -19,7 +19,7 @@ MAX_LINES = 400
 
 # Lower number = lower layer. A module may import its own stage or any lower one.
 RANK = {
-    "errors": 0, "resources": 0, "fork": 0, "i18n": 0,
+    "errors": 0, "resources": 0, "fork": 0, "i18n": 0, "digests": 0,
     "load": 1, "validate": 2, "resolve": 3, "plan": 4, "render": 5, "write": 6,
     "pipeline": 7,
     "engine": 8, "authoring": 8,

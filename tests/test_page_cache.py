@@ -81,6 +81,7 @@ def test_nothing_changed_ends_at_once(project: Path) -> None:
     cohort.write_bytes(cohort.read_bytes())  # saved again, same content: still nothing
     assert "Nothing changed" in handbook("build", cwd=project).stdout
     assert "Nothing changed" not in build(project, "--clean")  # --clean always builds
+    assert "Nothing changed" in handbook("build", cwd=project).stdout  # and is recorded
     page = project / "site/index.html"
     page.write_text(page.read_text("utf-8") + "<!-- edited by hand -->", "utf-8")
     output = handbook("build", cwd=project).stdout

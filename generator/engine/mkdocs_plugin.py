@@ -107,7 +107,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
             config.extra[CONFIG_KEY] = NONCE  # let the inline live-reload script run
             project = Project(root, root / self.config.content, root / self.config.templates,
-                              Path(config.docs_dir), self.config.language)
+                              Path(config.docs_dir), self.config.language, keep=True)
             try:  # a preview records no calendar revision: it publishes nothing
                 generate(project, record_revisions=False)
             except HandbookError as error:

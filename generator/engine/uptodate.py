@@ -10,7 +10,7 @@ imports nothing of it but page_cache, which is plain Python).
 
 Any doubt means a build: another command line, a file edited (even one the build may not read:
 the whole project folder counts but for what builds write), a package upgraded, site/ touched,
-or `--clean`, which never takes this path.
+or `--clean`, which never takes this path (but a clean build is recorded like any other).
 """
 
 from __future__ import annotations
@@ -110,7 +110,10 @@ def check(argv: list[str]) -> str | None:
     command line is kept for `record`)."""
     global ARGV
     started = time.perf_counter()
-    if "--clean" in argv or "--help" in argv:
+    if "--help" in argv:
+        return None
+    if "--clean" in argv:  # builds all the same, and what it publishes is recorded
+        ARGV = list(argv)
         return None
     root = _root(argv)
     site = _site(root)

@@ -18,24 +18,19 @@ Folders that fail to render are never stored, so errors are reported on every ru
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import functools
-import hashlib
 import importlib.metadata
-import io
 import marshal
 import os
 import pickle
 import sys
 import zlib
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pydantic
 
 from .. import resources
+from ..digests import Digests, joined_digest
 from ..plan import kinds
 
 FORMAT = b"handbook-render-cache 1\n"
@@ -47,20 +42,12 @@ SUFFIXES = (".py", ".j2", ".po", ".mo")
 Rendered = tuple[dict[str, str], dict[str, bytes]]  # Markdown by page, bytes by calendar
 
 
-def _digest(*parts: bytes | memoryview) -> bytes:
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.digest()
-
-
 def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[bytes]:
     """Each file's path under `folder` and its bytes' hash, in a fixed order."""
     found = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and (not suffixes or path.suffix in suffixes):
-            found.append(_digest(path.relative_to(folder).as_posix().encode(),
+            found.append(joined_digest(path.relative_to(folder).as_posix().encode(),
                                  path.read_bytes()))
     return found
 
@@ -81,7 +68,7 @@ def fingerprint(package: Path, templates: Path) -> bytes:
             versions.append(f"{name} {importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} -")
-    return _digest(FORMAT, sys.version.encode(), str(marshal.version).encode(),
+    return joined_digest(FORMAT, sys.version.encode(), str(marshal.version).encode(),
                    "\n".join(versions).encode(), *_tree(package, SUFFIXES),
                    b"templates", *_tree(templates))
 
@@ -92,8 +79,8 @@ def environment_key(template_dirs: Sequence[Path], language: str, zones: Iterabl
     outside handbook), the language, every file in the template search path, in its order
     (a file earlier in the path wins), and the time zone files the calendars are written
     from (`zones`: a system's zone database is updated apart from any package)."""
-    return _digest(code_fingerprint(), *_extension_code(), language.encode(),
-                   *(_digest(b"folder", *_tree(folder)) for folder in template_dirs
+    return joined_digest(code_fingerprint(), *_extension_code(), language.encode(),
+                   *(joined_digest(b"folder", *_tree(folder)) for folder in template_dirs
                      if folder.is_dir()),
                    *(_zone_file(zone) for zone in sorted(set(zones))))
 
@@ -107,9 +94,9 @@ def _extension_code() -> list[bytes]:
     for name in sorted(m for m in modules if m.split(".")[0] != __name__.split(".")[0]):
         file = getattr(sys.modules.get(name), "__file__", None)
         try:
-            found.append(_digest(name.encode(), Path(file).read_bytes() if file else b"?"))
+            found.append(joined_digest(name.encode(), Path(file).read_bytes() if file else b"?"))
         except OSError:
-            found.append(_digest(name.encode(), b"unreadable"))
+            found.append(joined_digest(name.encode(), b"unreadable"))
     return found
 
 
@@ -119,69 +106,42 @@ def _zone_file(zone: str) -> bytes:
     for base in zoneinfo.TZPATH:
         path = Path(base) / zone
         if ".." not in Path(zone).parts and path.is_file():
-            return _digest(zone.encode(), path.read_bytes())
-    return _digest(zone.encode(), b"tzdata package")
-
-
-def _ref(digest: bytes) -> None:
-    """Stands in a pickle for an object already hashed (`Digests`); never called."""
-
-
-class Digests:
-    """Content hashes of the data a run's pages show, each validated model hashed once.
-
-    Pages share most of their data (every page of a cohort holds its program, every
-    listing its items): the library's models (pydantic) are hashed once, and wherever one
-    appears again its digest stands in for it, a Merkle hash. A model's set of fields set
-    goes in sorted: a set of strings iterates in an order that changes with each process's
-    hash seed. Everything else is pickled as it is, in C. Models are kept alive, so an id
-    is never reused within the life of one instance: one instance per render."""
-
-    def __init__(self) -> None:
-        self.known: dict[int, tuple[bytes, object]] = {}
-        self.table: dict[type, Any] = dict(copyreg.dispatch_table)
-        pending: list[type] = [pydantic.BaseModel]
-        while pending:
-            cls = pending.pop()
-            self.table[cls] = self._model
-            pending += cls.__subclasses__()
-
-    def of(self, value: object) -> bytes:
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = self.table
-        pickler.dump(value)
-        return _digest(buffer.getbuffer())
-
-    def _model(self, model: pydantic.BaseModel) -> tuple[Any, tuple[bytes]]:
-        found = self.known.get(id(model))
-        if found is None:
-            state = {name: sorted(value) if name == "__pydantic_fields_set__" else value
-                     for name, value in model.__getstate__().items()}
-            found = self.known[id(model)] = (self.of((type(model), state)), model)
-        return _ref, (found[0],)
+            return joined_digest(zone.encode(), path.read_bytes())
+    return joined_digest(zone.encode(), b"tzdata package")
 
 
 def folder_key(environment: bytes, digests: Digests, pages: Sequence[object],
-               calendars: Iterable[object]) -> str | None:
+               calendars: Iterable[object], known: Mapping[int, bytes] | None = None
+               ) -> str | None:
     """The key of one folder's output, or None when its data cannot be pickled (a plug-in's
     view model holding a function, say): such a folder is rendered every time. What may
     pickle to other bytes for equal data (a set other than a model's fields set, which
     iterates in the hash seed's order; equal values that are one object on one run and two
-    on another) costs a miss, never a wrong page."""
+    on another) costs a miss, never a wrong page. Each page is hashed on its own; `known`
+    gives the digest of pages hashed before (by id: the preview's plan keeps them alive,
+    plan/memo.py)."""
     try:
-        return _digest(environment, digests.of((list(pages), list(calendars)))).hex()
+        parts = [(known or {}).get(id(page)) or digests.of(page) for page in pages]
+        return joined_digest(environment, *parts, digests.of(list(calendars))).hex()
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
         return None
 
 
+_MEMORY: dict[Path, dict[str, Rendered]] = {}  # cache folder -> key -> entry, this process
+
+
 class RenderCache:
     """The entries in one folder (one per site language: see the pipeline). `read` False:
-    every lookup misses, and what is rendered is stored afresh (`--clean`)."""
+    every lookup misses, and what is rendered is stored afresh (`--clean`). `keep`: the
+    entries are also kept in memory for the next run of this process (the preview), so its
+    rebuilds read no entry file; `known` is the digests of pages planned before
+    (plan/memo.py)."""
 
-    def __init__(self, folder: Path, read: bool = True) -> None:
+    def __init__(self, folder: Path, read: bool = True, keep: bool = False) -> None:
         self.folder = folder
         self.read = read
+        self.memory = _MEMORY.setdefault(folder, {}) if keep and read else None
+        self.known: Mapping[int, bytes] = {}
 
     def templates(self) -> str:
         """Where the generator's compiled templates are kept (render/bytecode.py): a folder
@@ -192,6 +152,8 @@ class RenderCache:
 
     def holds_entries(self) -> bool:
         """Whether any entry may be found (none on a first run: no lookups needed)."""
+        if self.memory:
+            return True
         try:
             return any(path.name.endswith(ENTRY) for path in self.folder.iterdir())
         except OSError:
@@ -200,6 +162,14 @@ class RenderCache:
     def get(self, key: str) -> Rendered | None:
         if not self.read:
             return None
+        if self.memory is not None and key in self.memory:
+            return self.memory[key]
+        value = self._read(key)
+        if value is not None and self.memory is not None:
+            self.memory[key] = value
+        return value
+
+    def _read(self, key: str) -> Rendered | None:
         try:
             data = (self.folder / (key + ENTRY)).read_bytes()
         except OSError:
@@ -217,6 +187,8 @@ class RenderCache:
     def put(self, key: str, value: Rendered) -> None:
         """Store an entry (atomically: a reader sees the old file, the new or none). A cache
         that cannot be written is no error: the next run renders again."""
+        if self.memory is not None:
+            self.memory[key] = value
         body = marshal.dumps(value)
         data = FORMAT + key.encode() + b"\n" + _checksum(body) + body
         target = self.folder / (key + ENTRY)
@@ -231,7 +203,11 @@ class RenderCache:
     def keep_only(self, keys: Iterable[str]) -> None:
         """Remove the entries this run did not use (and leftovers of interrupted writes),
         so the cache holds one site's worth, not every version ever built."""
+        keys = set(keys)
         wanted = {key + ENTRY for key in keys}
+        if self.memory is not None:
+            for key in self.memory.keys() - keys:
+                del self.memory[key]
         try:
             files = list(self.folder.iterdir())
         except OSError:

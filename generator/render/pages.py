@@ -10,7 +10,7 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +295,7 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
         zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
         environment = environment_key(template_dirs, language, zones)
     if cache and cache.read and cache.holds_entries():
-        keys = _folder_keys(groups, environment, jobs)
+        keys = _folder_keys(groups, environment, jobs, cache.known)
         missing = []
         for index, (group, key) in enumerate(zip(groups, keys, strict=True)):
             found = cache.get(key) if key else None
@@ -334,15 +334,15 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
 Group = tuple[list[PageSpec], list[tuple[str, CalendarFile]]]  # one folder's pages, calendars
 
 
-def _folder_keys(groups: list[Group], environment: bytes, jobs: int) -> list[str | None]:
-    """The cache key of every folder (cache.folder_key), worked out on every core: only
-    the keys travel back."""
+def _folder_keys(groups: list[Group], environment: bytes, jobs: int,
+                 known: Mapping[int, bytes]) -> list[str | None]:
+    """Every folder's cache key (cache.folder_key), on every core: only keys travel back."""
     weights = [len(pages) + len(calendars) for pages, calendars in groups]
     parts = fork.split(list(enumerate(groups)), weights, jobs)
 
     def part_keys(part: list[tuple[int, Group]]) -> list[tuple[int, str | None]]:
         digests = Digests()
-        return [(index, folder_key(environment, digests, *group)) for index, group in part]
+        return [(index, folder_key(environment, digests, *group, known)) for index, group in part]
 
     keys: list[str | None] = [None] * len(groups)
     for found in fork.map_parts(part_keys, parts):

@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...digests import Digests, joined_digest
 from ...i18n import ENGLISH, N_, Lang, in_sentence
+from .. import memo
 from ..labels import AUDIENCES, Audience
 from ..meeting_data import Invite, checklist_key, invitation, iso_minute, meetings_attribute
 from ..paths import (
@@ -289,10 +291,28 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
 
 
 def pages(resolved: Resolved) -> list[PageSpec]:
-    """Every cohort's pages, cohort by cohort."""
+    """Every cohort's pages, cohort by cohort; in the preview, a cohort whose inputs are
+    unchanged since the last rebuild keeps the pages planned then (plan/memo.py)."""
     library = resolved.library
     found: list[PageSpec] = []
+    kept = memo.current()
+    if kept is not None:  # what every cohort's pages read besides their own inputs
+        digests = Digests()
+        shared = digests.of((library.site, library.topics, library.challenges,
+                             library.modules, resolved.edition, resolved.pdf))
     for (pid, cid), cohort in sorted(library.cohorts.items()):
-        found += cohort_pages(library, pid, cid, cohort, resolved.schedules[(pid, cid)],
-                              resolved.edition, resolved.pdf)
+        schedule = resolved.schedules[(pid, cid)]
+
+        def plan(pid: str = pid, cid: str = cid, cohort: Cohort = cohort,
+                 schedule: CohortSchedule = schedule) -> list[PageSpec]:
+            return cohort_pages(library, pid, cid, cohort, schedule, resolved.edition,
+                                resolved.pdf)
+
+        if kept is None:
+            found += plan()
+            continue
+        key = joined_digest(shared, digests.of((
+            pid, cid, cohort, schedule, library.programs[pid], library.results.get((pid, cid)),
+            library.source("cohort", f"{pid}/{cid}").file)))
+        found += kept.pages(key, plan)
     return found
