@@ -18,6 +18,7 @@ import jinja2
 import yaml
 
 from .. import fork
+from ..digests import Digests
 from ..errors import ContentError, HandbookError, outdated_override_hint, relative
 from ..i18n import DEFAULT as DEFAULT_LANGUAGE
 from ..i18n import Lang
@@ -27,7 +28,7 @@ from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
 from . import embed, i18n
 from .bytecode import CheckedBytecodeCache
-from .cache import Digests, RenderCache, environment_key, folder_key
+from .cache import RenderCache, environment_key, folder_key
 from .calendars import serialize_calendars
 
 
@@ -117,9 +118,8 @@ def _link_from(target: str, folder: str) -> str:
     return "/".join([".."] * (len(here) - common) + there[common:])
 
 
-# Characters that end a link's address or a table cell, or start Markdown inside either
-# (a backtick opens a code span that hides the cell's closing '|'): percent-encoded, which
-# every browser and mail client reads as the character itself.
+# Characters that end a link's address or a table cell, or start Markdown inside either (a
+# backtick opens a code span hiding a cell's '|'): percent-encoded, read as themselves.
 URL_QUOTES = str.maketrans({c: f"%{ord(c):02X}" for c in
                             [*map(chr, range(0x21)), "\x7f", *"()<>[]{}|`\\\""]})
 
@@ -255,7 +255,7 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
         return ContentError(file, f"template syntax error: {exc.message}", exc.lineno,
                             hint=f"while rendering {page.path} from {page.source}",
                             kind="template")
-    # Runtime errors: find the template frame in the traceback for its line.
+    # Runtime errors: the template frame in the traceback gives the line.
     tb, line, name, path = exc.__traceback__, None, page.template, None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
