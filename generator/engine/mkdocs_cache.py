@@ -371,13 +371,18 @@ class PageCache:
                 os.rmdir(folder)
 
     def template_cache(self) -> Any:
-        """Jinja's compiled templates, kept beside the cache (checked against each template's
-        source by Jinja itself): compiling the theme was a tenth of a small rebuild."""
-        folder = self.cache_out.parent / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        return CheckedBytecodeCache(str(folder))
+        return theme_templates(self.cache_out.parent)
 
     def unhook(self) -> None:
         while self._undo:
             self._undo.pop()()
 
+
+
+def theme_templates(folder: Path) -> CheckedBytecodeCache:
+    """The theme's compiled Jinja templates, kept in `folder`/templates (the build cache's
+    folder; checked against each template's source by Jinja itself): compiling the theme was
+    a tenth of a small rebuild, and of every preview rebuild."""
+    folder = folder / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return CheckedBytecodeCache(str(folder))

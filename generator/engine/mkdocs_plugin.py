@@ -31,12 +31,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import HandbookError
 from ..fork import can_fork, cpu_count
-from ..render.bytecode import CheckedBytecodeCache
 from ..render.embed import BodyReuse, drop_markers
 from ..write.names import CONFIG_NAME, THEME_FOLDER
 from . import page_cache, preview
 from .cache_files import page_url
-from .mkdocs_cache import PageCache
+from .mkdocs_cache import PageCache, theme_templates
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
@@ -195,9 +194,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.cache is not None:  # the theme's templates compiled once, not every build
             env.bytecode_cache = self.cache.template_cache()
         elif self.command == "serve":  # nor on every rebuild of the preview
-            folder = Path(config.docs_dir).parent / page_cache.CACHE_FOLDER / "templates"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = CheckedBytecodeCache(str(folder))
+            env.bytecode_cache = theme_templates(Path(config.docs_dir).parent
+                                                 / page_cache.CACHE_FOLDER)
         # `{% extends "handbook/main.html" %}` needs nothing here: the generated theme folder
         # holds the packaged templates under handbook/ (engine_config.theme_files).
         return self.parallel.env(env, files, config) if self.parallel else env

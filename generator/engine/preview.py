@@ -13,7 +13,8 @@ the config file at the start of a rebuild).
 and no message. Instead, the plugin has MkDocs build a one-page docs folder holding the report
 (as a code block: Markdown escapes it), and every page the reader may be on is replaced by that
 page, so the browser shows the error where it is and reloads into the fixed page on the next
-save. Pure file work: no MkDocs import.
+save. No MkDocs import: the dev server and the search plugin are reached through the objects
+MkDocs hands the plugin.
 """
 
 from __future__ import annotations
