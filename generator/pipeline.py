@@ -42,7 +42,7 @@ from .write.engine_config import (
     read_project_config,
     theme_files,
 )
-from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree
+from .write.files import WriteReport, collect_outputs, write_if_changed, write_tree, written
 from .write.ledger import record
 from .write.privacy import check_public
 
@@ -246,7 +246,7 @@ def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
     if languages and project.language:
         pages = untranslated_notices(pages, plan.pages, coverage, project.language,
                                      languages[0])
-    outputs = collect_outputs(pages, files)
+    outputs = collect_outputs(pages, files, written(project.docs) if project.keep else None)
     check_public(library, plan, outputs, relative(project.docs, project.root))
     engine = engine_files(project, plan.site, plan.nav, languages)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
@@ -286,7 +286,8 @@ def _generate_all(project: Project, record_revisions: bool) -> list[tuple[Projec
     done: list[tuple[Project, Result]] = []
     for mine, result in prepare_all(project, store=True):
         started = time.perf_counter()
-        report = write_tree(mine.docs, result.outputs)
+        report = write_tree(mine.docs, result.outputs,
+                            written(mine.docs) if mine.keep else None)
         write_engine_files(mine, result.engine)
         if record_revisions and not done and project.language is None:  # the default
             record(mine.content, mine.root, result.plan.calendars.values())

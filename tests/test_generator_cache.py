@@ -287,3 +287,41 @@ def test_the_preview_plans_and_renders_only_the_edited_cohort_again(
     assert set(rendered) == {f"programs/reverse-mentoring/{cohort.stem}"}
     same = {id(page) for page in first} & {id(page) for page in second}
     assert len(same) > len(second) // 2
+
+
+def test_the_preview_reads_back_only_files_touched_from_outside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `keep`, the write stage compares each generated file with what it wrote there
+    last run, in memory, unless the file's stat changed since: a file edited, deleted or
+    replaced by hand in build/docs is read and put right, and only those are read."""
+    from handbook.write import files as write_files
+
+    root = make_project(tmp_path / "p")
+    project = replace(Project.at(root), keep=True)
+    generate_all(project)
+    generate_all(project)  # the calendars' revisions recorded: nothing changes from here
+    docs = root / "build/docs"
+    pages = sorted(p for p in docs.rglob("*.md"))
+    edited, deleted, same_size = pages[0], pages[1], pages[2]
+    edited.write_text("# Edited by hand\n", "utf-8")
+    deleted.unlink()
+    text = same_size.read_bytes()
+    same_size.write_bytes(text[:-1] + (b"?" if text[-1:] != b"?" else b"!"))
+    (docs / "stray.md").write_text("# Not generated\n", "utf-8")
+    read: list[str] = []
+
+    def counting_open(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode == "rb" and Path(file).is_relative_to(docs):  # not the theme folder
+            read.append(Path(file).relative_to(docs).as_posix())
+        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(write_files, "open", counting_open, raising=False)
+    report = generate_all(project)[0][1].report
+    assert report is not None
+    touched = sorted(p.relative_to(docs).as_posix() for p in (edited, deleted, same_size))
+    assert sorted(read) == touched  # tried: the deleted one is not found
+    assert sorted(report.written) == touched
+    assert report.removed == ("stray.md",)
+    clean = make_project(tmp_path / "clean")
+    assert _snapshot(root) == {path: data.replace(str(clean).encode(), str(root).encode())
+                               for path, data in _generate(clean, False).items()}  # type: ignore[union-attr]

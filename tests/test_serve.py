@@ -171,3 +171,51 @@ def test_the_preview_search_index_lists_each_page_once_after_an_edit(tmp_path: P
     built = json.loads((root / "site/search/search_index.json").read_text("utf-8"))["docs"]
     assert any("Renamedmentor" in entry["text"] for entry in built)
     assert served == built
+
+
+class _Server:
+    """What `preview.rebuild` reaches of MkDocs' LiveReloadServer."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+    def wanted(self, within: float) -> bool:
+        with self._rebuild_cond:
+            found = self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=within)
+            self._want_rebuild = False
+            return found
+
+
+def test_the_source_watcher_asks_for_a_rebuild_on_a_file_change_only(tmp_path: Path) -> None:
+    """The preview's own watcher (engine/preview.py) looks every POLL_SECONDS: a saved,
+    added or deleted file under a watched folder, or the watched settings file, asks for a
+    rebuild; a new empty folder does not, nor a file outside."""
+    from handbook.engine.preview import POLL_SECONDS, SourceWatcher
+
+    content, settings, other = tmp_path / "content", tmp_path / "mkdocs.yml", tmp_path / "site"
+    content.mkdir()
+    other.mkdir()
+    (content / "a.yml").write_text("a: 1\n", "utf-8")
+    settings.write_text("site_name: x\n", "utf-8")
+    server = _Server()
+    watcher = SourceWatcher(server, [content, settings])
+    try:
+        time.sleep(3 * POLL_SECONDS)  # its first look
+        assert not server.wanted(within=3 * POLL_SECONDS)
+        (content / "empty").mkdir()
+        (other / "page.html").write_text("x", "utf-8")
+        assert not server.wanted(within=5 * POLL_SECONDS)
+        for change in (lambda: (content / "a.yml").write_text("a: 22\n", "utf-8"),
+                       lambda: (content / "empty" / "b.yml").write_text("b: 1\n", "utf-8"),
+                       lambda: (content / "a.yml").unlink(),
+                       lambda: settings.write_text("site_name: yy\n", "utf-8")):
+            change()
+            assert server.wanted(within=5.0)
+            time.sleep(2 * POLL_SECONDS)
+            server.wanted(within=0)  # a save may be seen as two events
+    finally:
+        watcher.stop()
+    assert not watcher.observer.is_alive()

@@ -40,7 +40,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
-from .preview import PreviewIndex
+from .preview import PreviewIndex, SourceWatcher
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -83,6 +83,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     files: Any = None  # this build's (on_nav)
     rendered: set[str] | None = None  # URLs of the pages this build rendered (preview)
     server: Any = None  # the preview's server, once it watches only what authors edit
+    watcher: SourceWatcher | None = None  # what then watches the sources for it
     rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -276,11 +277,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = (Path(config.config_file_path).parent / self.config.project).resolve()
-        server.watch(str(root / self.config.content))
-        for folder in (self.config.templates, self.config.overrides):  # optional folders
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
-        server.watch(str(root / "mkdocs.yml"))  # the settings the generated config holds
+        sources = [root / self.config.content,
+                   *(root / folder for folder in (self.config.templates, self.config.overrides)
+                     if (root / folder).is_dir()),  # optional folders
+                   root / "mkdocs.yml"]  # the settings the generated config holds
         if preview.can_rebuild(server):
             # The generated files change only when the plugin regenerates them, inside a
             # rebuild: watched, each save rebuilt two or three times (see preview.py).
@@ -288,8 +288,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 with contextlib.suppress(KeyError):
                     server.unwatch(path)
             self.server = server
+            self.watcher = SourceWatcher(server, sources)
+            logging.getLogger(f"{engine_of(config)}.plugins.handbook").info(
+                "Watching paths for changes: " + ", ".join(
+                    f"'{os.path.relpath(path)}'" for path in sources))
+        else:
+            for path in sources:
+                server.watch(str(path))
         allow_live_reload(server)
         return server
+
+    def on_shutdown(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.cache is not None:

@@ -68,6 +68,37 @@ def rebuild(server: Any) -> None:
         server._rebuild_cond.notify_all()
 
 
+POLL_SECONDS = 0.2  # MkDocs' server looks every 0.5 s: on average 0.25 s of each reload
+
+
+class SourceWatcher:
+    """Watches what authors edit and asks the dev server for a rebuild on any change to a
+    file, as the server's own watcher does, but looking every `POLL_SECONDS`: a save waited
+    0.25 s on average (up to 0.5 s) before its rebuild even started. Polling, like MkDocs,
+    not the system's change notifications, which miss edits on network shares and in
+    mounted folders; a look at a project's sources is a few milliseconds (5 ms for the
+    bench set's 400 files)."""
+
+    def __init__(self, server: Any, paths: list[Path]) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers.polling import PollingObserver
+
+        def changed(event: FileSystemEvent) -> None:
+            if not event.is_directory:
+                rebuild(server)
+
+        handler = FileSystemEventHandler()
+        handler.on_any_event = changed  # type: ignore[method-assign]
+        self.observer = PollingObserver(timeout=POLL_SECONDS)
+        for path in paths:
+            self.observer.schedule(handler, str(path), recursive=True)
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+
+
 class PreviewIndex:
     """The preview's search index, kept across rebuilds as each page's entries in JSON text.
 

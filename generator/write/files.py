@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import fork
@@ -24,13 +24,59 @@ class WriteReport:
     unchanged: int
 
 
-def collect_outputs(pages: dict[str, str], files: dict[str, bytes]) -> dict[str, bytes]:
-    """All outputs by path; two outputs claiming one path is a bug, never silently merged."""
+Stat = tuple[int, int, int]  # inode, size, modification time in ns
+
+
+@dataclass
+class Written:
+    """What the write stage put in one folder in this process, kept for the preview's next
+    run (`Project.keep`): each file's bytes and its stat right after. A file whose stat is
+    still that one holds those bytes, so it is compared in memory instead of read (reading
+    the 6,000 files of a large site, and encoding their texts, was a fifth of a preview
+    rebuild); a file touched from outside (edited by hand, its folder deleted) has another
+    stat and is read and compared as before. A text that is the very object encoded last
+    time (the render cache hands back the same objects) is not encoded again."""
+    texts: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, Stat]] = field(default_factory=dict)
+
+    def encode(self, path: str, text: str) -> bytes:
+        old = self.texts.get(path)
+        return old[1] if old is not None and old[0] is text else text.encode("utf-8")
+
+    def holds(self, root: str, path: str, content: bytes) -> bool:
+        """Whether the file at `path` certainly holds `content` already."""
+        known = self.files.get(path)
+        return known is not None and known[0] == content and _stat(f"{root}/{path}") == known[1]
+
+
+_WRITTEN: dict[str, Written] = {}
+
+
+def written(folder: Path) -> Written:
+    """This process's memory of `folder` (one per docs folder: each language has its own)."""
+    return _WRITTEN.setdefault(str(folder), Written())
+
+
+def _stat(path: str) -> Stat | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def collect_outputs(pages: dict[str, str], files: dict[str, bytes], memo: Written | None = None
+                    ) -> dict[str, bytes]:
+    """All outputs by path; two outputs claiming one path is a bug, never silently merged.
+    `memo`: reuse the bytes of texts encoded last run (and keep this run's)."""
     outputs: dict[str, bytes] = {}
-    for path, content in [*((p, t.encode("utf-8")) for p, t in pages.items()), *files.items()]:
+    encode = memo.encode if memo is not None else (lambda _path, text: text.encode("utf-8"))
+    for path, content in [*((p, encode(p, t)) for p, t in pages.items()), *files.items()]:
         if path in outputs:
             raise RuntimeError(f"two outputs for the same path: {path}")
         outputs[path] = content
+    if memo is not None:
+        memo.texts = {path: (text, outputs[path]) for path, text in pages.items()}
     return outputs
 
 
@@ -96,15 +142,28 @@ def _write_changed(folder: Path, outputs: dict[str, bytes], paths: list[str]) ->
     return written
 
 
-def write_tree(folder: Path, outputs: dict[str, bytes]) -> WriteReport:
-    """Make `folder` hold exactly `outputs` (plus .gitkeep)."""
+def write_tree(folder: Path, outputs: dict[str, bytes], memo: Written | None = None
+               ) -> WriteReport:
+    """Make `folder` hold exactly `outputs` (plus .gitkeep). `memo`: what this process wrote
+    there last time (see `Written`), brought up to date."""
     folder.mkdir(parents=True, exist_ok=True)
+    root = str(folder)
     paths = sorted(outputs)
-    parts = fork.split(paths, [len(outputs[p]) + 4096 for p in paths], fork.jobs_for(len(paths)))
+    todo = paths if memo is None else [p for p in paths if not memo.holds(root, p, outputs[p])]
+    parts = fork.split(todo, [len(outputs[p]) + 4096 for p in todo], fork.jobs_for(len(todo)))
     written = sorted(rel for part in fork.map_parts(
         lambda part: _write_changed(folder, outputs, part), parts) for rel in part)
     unchanged = len(paths) - len(written)
-    return WriteReport(tuple(written), tuple(_remove_stale(folder, outputs)), unchanged)
+    report = WriteReport(tuple(written), tuple(_remove_stale(folder, outputs)), unchanged)
+    if memo is not None:
+        checked = set(todo)
+        files = {}
+        for path in paths:
+            stat = _stat(f"{root}/{path}") if path in checked else memo.files[path][1]
+            if stat is not None:
+                files[path] = (outputs[path], stat)
+        memo.files = files
+    return report
 
 
 def _remove_stale(folder: Path, outputs: dict[str, bytes]) -> list[str]:
