@@ -66,7 +66,8 @@ class Project:
     # renders everything and stores it afresh.
     cache: bool = True
     # Keep planned cohorts and rendered folders in memory for the next run of this process
-    # (plan/memo.py, render/cache.py): the preview, which regenerates on every save.
+    # (plan/memo.py, render/cache.py): the preview, which regenerates on every save. Such a
+    # caller also owns the heap's full collections (`_kept`).
     keep: bool = False
 
     def in_language(self, language: str) -> Project:
@@ -143,11 +144,14 @@ _KEEPING: list[bool] = []  # non-empty while `_kept` runs (and the heap was not 
 
 
 @contextlib.contextmanager
-def _kept() -> Iterator[None]:
+def _kept(keep: bool = False) -> Iterator[None]:
     """Let `_Laps` freeze the heap stage by stage, and give it back to the collector when
-    the run ends (a preview keeps running: last run's data must be collectable). A heap
-    someone else froze is left as it is."""
-    if _KEEPING or gc.get_freeze_count():
+    the run ends (last run's data must be collectable). A heap someone else froze is left
+    as it is. `keep` (`Project.keep`, the preview): the caller keeps running and owns the
+    heap; it collects and freezes it while idle (engine/preview.py `IdleCollector`), so
+    nothing is thawed here (thawing put its frozen heap back in every full collection's
+    way, and counting the frozen objects walks all of them)."""
+    if _KEEPING or (not keep and gc.get_freeze_count()):
         yield
         return
     _KEEPING.append(True)
@@ -155,7 +159,8 @@ def _kept() -> Iterator[None]:
         yield
     finally:
         _KEEPING.clear()
-        gc.unfreeze()
+        if not keep:
+            gc.unfreeze()
 
 
 def prepare(project: Project) -> Result:
@@ -171,7 +176,7 @@ def prepare_all(project: Project, store: bool = False) -> list[tuple[Project, Re
     `project.language` when it has one. Content is loaded once for all languages; `store`:
     keep the parsed files in build/cache/ for the next run (generating does, checking
     writes nothing)."""
-    with _kept():
+    with _kept(project.keep):
         return _prepare_all(project, store)
 
 
@@ -278,7 +283,7 @@ def generate_all(project: Project, record_revisions: bool = True
     """`generate` for every language of the site (see `prepare_all`): each into its own
     build/<lang>/. Calendars record their revisions from the default language only: the
     ledger fingerprints an event's texts, and two languages would bump it every build."""
-    with _kept():
+    with _kept(project.keep):
         return _generate_all(project, record_revisions)
 
 

@@ -40,7 +40,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
-from .preview import PreviewIndex, SourceWatcher
+from .preview import IdleCollector, PreviewIndex, SourceWatcher
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -84,6 +84,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     rendered: set[str] | None = None  # URLs of the pages this build rendered (preview)
     server: Any = None  # the preview's server, once it watches only what authors edit
     watcher: SourceWatcher | None = None  # what then watches the sources for it
+    collector: IdleCollector | None = None  # the preview's garbage collection, when idle
     rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -91,6 +92,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if command == "serve" and dirty:
             self.preview = PreviewPages("mkdocs", self.config.sidebar_limit)
             self.index = PreviewIndex()
+        if command == "serve":
+            self.collector = IdleCollector()
 
     def on_config(self, config: Any) -> Any:
         here = Path(config.config_file_path).parent
@@ -106,6 +109,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             from ..pipeline import Project, generate
 
             config.extra[CONFIG_KEY] = NONCE  # let the inline live-reload script run
+            if self.collector is not None:
+                self.collector.busy()
             project = Project(root, root / self.config.content, root / self.config.templates,
                               Path(config.docs_dir), self.config.language, keep=True)
             try:  # a preview records no calendar revision: it publishes nothing
@@ -212,6 +217,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(100)  # before the search plugin writes the index the workers add to
     def on_post_build(self, *, config: Any) -> None:
+        if self.collector is not None:
+            self.collector.idle()
         if self.error_docs is not None:
             preview.show_everywhere(Path(config.site_dir), config.site_url or "/")
             return
@@ -301,8 +308,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_shutdown(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+        if self.collector is not None:
+            self.collector.busy()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.collector is not None:
+            self.collector.idle()
         if self.cache is not None:
             self.cache.unhook()
         if self.parallel:

@@ -19,9 +19,11 @@ MkDocs hands the plugin.
 
 from __future__ import annotations
 
+import gc
 import html
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,44 @@ class SourceWatcher:
     def stop(self) -> None:
         self.observer.stop()
         self.observer.join(timeout=5)
+
+
+IDLE_SECONDS = 2.0  # after a rebuild: the browser has fetched the page it reloads by then
+
+
+class IdleCollector:
+    """Runs Python's full garbage collection while the preview is idle, not in a rebuild.
+
+    The preview's process holds the last rebuild's site in memory (planned pages, rendered
+    folders, what the write stage wrote, MkDocs' pages): millions of objects, which each
+    full collection walks. One came in most rebuilds, triggered by what the rebuild
+    allocated: 0.5 to 1 s of a 2 s rebuild. Now, once a rebuild has been over for
+    `IDLE_SECONDS`, everything is collected and what survives is frozen (gc.freeze): later
+    collections, the ones a rebuild triggers included, walk only what is newer. What a
+    rebuild leaves behind is collected at the next idle time (the frozen heap is thawed
+    first), so memory does not grow from one rebuild to the next."""
+
+    def __init__(self) -> None:
+        self.timer: threading.Timer | None = None
+
+    def busy(self) -> None:
+        """A rebuild starts: no collection now."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def idle(self) -> None:
+        """A rebuild is over: collect if no other starts within `IDLE_SECONDS`."""
+        self.busy()
+        self.timer = threading.Timer(IDLE_SECONDS, self.collect)
+        self.timer.daemon = True
+        self.timer.start()
+
+    @staticmethod
+    def collect() -> None:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 class PreviewIndex:
