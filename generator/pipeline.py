@@ -243,7 +243,7 @@ def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
         plan = plan_site(resolved)
     lap("plan")
     cache = render_cache(project)
-    cache.known = kept.digests() if kept is not None else {}
+    cache.known = kept.digests()
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
                                resolved.library.site.language, cache)
     lap("render")

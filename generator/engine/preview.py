@@ -101,7 +101,7 @@ class SourceWatcher:
         self.observer.join(timeout=5)
 
 
-IDLE_SECONDS = 2.0  # after a rebuild: the browser has fetched the page it reloads by then
+IDLE_SECONDS = 1.0  # after a rebuild: the browser has reloaded the page by then
 
 
 class IdleCollector:

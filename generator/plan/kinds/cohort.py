@@ -291,15 +291,15 @@ def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
 
 
 def pages(resolved: Resolved) -> list[PageSpec]:
-    """Every cohort's pages, cohort by cohort; in the preview, a cohort whose inputs are
-    unchanged since the last rebuild keeps the pages planned then (plan/memo.py)."""
+    """Every cohort's pages, cohort by cohort, each under a key of its inputs (plan/memo.py):
+    in the preview, a cohort whose inputs are unchanged since the last rebuild keeps the
+    pages planned then."""
     library = resolved.library
     found: list[PageSpec] = []
     kept = memo.current()
-    if kept is not None:  # what every cohort's pages read besides their own inputs
-        digests = Digests()
-        shared = digests.of((library.site, library.topics, library.challenges,
-                             library.modules, resolved.edition, resolved.pdf))
+    digests = Digests()
+    shared = digests.of((library.site, library.topics, library.challenges, library.modules,
+                         resolved.edition, resolved.pdf))  # what every cohort's pages read
     for (pid, cid), cohort in sorted(library.cohorts.items()):
         schedule = resolved.schedules[(pid, cid)]
 
