@@ -191,8 +191,9 @@ class _Server:
 
 def test_the_source_watcher_asks_for_a_rebuild_on_a_file_change_only(tmp_path: Path) -> None:
     """The preview's own watcher (engine/preview.py) looks every POLL_SECONDS: a saved,
-    added or deleted file under a watched folder, or the watched settings file, asks for a
-    rebuild; a new empty folder does not, nor a file outside."""
+    added or deleted file under a watched folder, or the watched settings file (also when an
+    editor replaces it), asks for a rebuild; a new empty folder does not, nor a file beside
+    the settings or outside; a watched folder that does not exist is no error."""
     from handbook.engine.preview import POLL_SECONDS, SourceWatcher
 
     content, settings, other = tmp_path / "content", tmp_path / "mkdocs.yml", tmp_path / "site"
@@ -201,17 +202,25 @@ def test_the_source_watcher_asks_for_a_rebuild_on_a_file_change_only(tmp_path: P
     (content / "a.yml").write_text("a: 1\n", "utf-8")
     settings.write_text("site_name: x\n", "utf-8")
     server = _Server()
-    watcher = SourceWatcher(server, [content, settings])
+    watcher = SourceWatcher(server, [content, tmp_path / "templates", settings])
     try:
         time.sleep(3 * POLL_SECONDS)  # its first look
         assert not server.wanted(within=3 * POLL_SECONDS)
         (content / "empty").mkdir()
         (other / "page.html").write_text("x", "utf-8")
+        (tmp_path / "notes.txt").write_text("x", "utf-8")
         assert not server.wanted(within=5 * POLL_SECONDS)
+
+        def replace_settings() -> None:
+            (tmp_path / "mkdocs.yml.new").write_text("site_name: zzz\n", "utf-8")
+            os.replace(tmp_path / "mkdocs.yml.new", settings)
+
         for change in (lambda: (content / "a.yml").write_text("a: 22\n", "utf-8"),
                        lambda: (content / "empty" / "b.yml").write_text("b: 1\n", "utf-8"),
                        lambda: (content / "a.yml").unlink(),
-                       lambda: settings.write_text("site_name: yy\n", "utf-8")):
+                       lambda: settings.write_text("site_name: yy\n", "utf-8"),
+                       replace_settings,
+                       lambda: settings.write_text("site_name: after the replace\n", "utf-8")):
             change()
             assert server.wanted(within=5.0)
             time.sleep(2 * POLL_SECONDS)
@@ -219,3 +228,39 @@ def test_the_source_watcher_asks_for_a_rebuild_on_a_file_change_only(tmp_path: P
     finally:
         watcher.stop()
     assert not watcher.observer.is_alive()
+
+
+def test_the_idle_collector_collects_between_rebuilds_not_during_them() -> None:
+    """After a rebuild, once IDLE_SECONDS pass with no rebuild asked for, the heap is
+    collected and frozen; a rebuild asked for in time stops it; rebuilds in a row without
+    an idle moment have the collection run before the next one, so memory stays bounded."""
+    import gc
+
+    from handbook.engine import preview
+
+    collector = preview.IdleCollector()
+    collector.server = _Server()
+    gc.unfreeze()
+    try:
+        collector.busy()
+        collector.idle()
+        collector.server._want_rebuild = True  # a save came in: no collection
+        time.sleep(preview.IDLE_SECONDS + 0.5)
+        assert gc.get_freeze_count() == 0 and collector.rebuilds == 1
+        collector.server._want_rebuild = False
+        collector.idle()
+        collector.busy()  # the next rebuild started in time
+        time.sleep(preview.IDLE_SECONDS + 0.5)
+        assert gc.get_freeze_count() == 0 and collector.rebuilds == 2
+        for _ in range(preview.MOST_REBUILDS - 2):
+            collector.busy()
+        assert gc.get_freeze_count() == 0
+        collector.busy()
+        assert gc.get_freeze_count() > 0 and collector.rebuilds == 0
+        gc.unfreeze()
+        collector.idle()
+        time.sleep(preview.IDLE_SECONDS + 0.5)
+        assert gc.get_freeze_count() > 0 and collector.rebuilds == 0
+    finally:
+        collector.busy()
+        gc.unfreeze()

@@ -298,10 +298,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.watcher = SourceWatcher(server, sources)
             logging.getLogger(f"{engine_of(config)}.plugins.handbook").info(
                 "Watching paths for changes: " + ", ".join(
-                    f"'{os.path.relpath(path)}'" for path in sources))
+                    f"'{_shown(path)}'" for path in sources if path.exists()))
         else:
             for path in sources:
                 server.watch(str(path))
+        if self.collector is not None:
+            self.collector.server = server
         allow_live_reload(server)
         return server
 
@@ -318,6 +320,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.cache.unhook()
         if self.parallel:
             self.parallel.abort(error)
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it is below it (on Windows, another drive
+    has no relative path at all)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 # Below this many pages to build, forking costs more than it gains.
@@ -344,12 +355,7 @@ def engine_of(config: Any) -> str:
 def _run_instead(config: Any, root: Path) -> str:
     """The one line for the plugin run on a config other than the generated one: what to
     run instead, with `--root` when the project is not the current folder."""
-    def shown(path: Path) -> str:
-        try:
-            return os.path.relpath(path)
-        except ValueError:  # Windows: another drive
-            return str(path)
-
+    shown = _shown
     folder = shown(root)
     option = "" if folder == "." else f" --root {folder}"
     from ..pipeline import Project

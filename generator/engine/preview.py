@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import html
+import os
 import shutil
 import textwrap
 import threading
@@ -79,21 +80,34 @@ class SourceWatcher:
     0.25 s on average (up to 0.5 s) before its rebuild even started. Polling, like MkDocs,
     not the system's change notifications, which miss edits on network shares and in
     mounted folders; a look at a project's sources is a few milliseconds (5 ms for the
-    bench set's 400 files)."""
+    bench set's 400 files). A file (the project's mkdocs.yml) is watched through its folder,
+    by name, so an editor that saves by replacing the file keeps it watched; a folder that
+    does not exist is not watched."""
 
     def __init__(self, server: Any, paths: list[Path]) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers.polling import PollingObserver
 
-        def changed(event: FileSystemEvent) -> None:
-            if not event.is_directory:
-                rebuild(server)
+        def handler(names: set[str] | None) -> FileSystemEventHandler:
+            def changed(event: FileSystemEvent) -> None:
+                touched = {os.path.basename(os.fsdecode(p))
+                           for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+                if not event.is_directory and (names is None or touched & names):
+                    rebuild(server)
 
-        handler = FileSystemEventHandler()
-        handler.on_any_event = changed  # type: ignore[method-assign]
+            found = FileSystemEventHandler()
+            found.on_any_event = changed  # type: ignore[method-assign]
+            return found
+
         self.observer = PollingObserver(timeout=POLL_SECONDS)
+        files: dict[Path, set[str]] = {}
         for path in paths:
-            self.observer.schedule(handler, str(path), recursive=True)
+            if path.is_dir():
+                self.observer.schedule(handler(None), str(path), recursive=True)
+            elif path.parent.is_dir():
+                files.setdefault(path.parent, set()).add(path.name)
+        for folder, names in files.items():
+            self.observer.schedule(handler(names), str(folder), recursive=False)
         self.observer.start()
 
     def stop(self) -> None:
@@ -102,6 +116,7 @@ class SourceWatcher:
 
 
 IDLE_SECONDS = 1.0  # after a rebuild: the browser has reloaded the page by then
+MOST_REBUILDS = 3  # in a row without an idle moment; then the next one collects first
 
 
 class IdleCollector:
@@ -111,32 +126,46 @@ class IdleCollector:
     folders, what the write stage wrote, MkDocs' pages): millions of objects, which each
     full collection walks. One came in most rebuilds, triggered by what the rebuild
     allocated: 0.5 to 1 s of a 2 s rebuild. Now, once a rebuild has been over for
-    `IDLE_SECONDS`, everything is collected and what survives is frozen (gc.freeze): later
-    collections, the ones a rebuild triggers included, walk only what is newer. What a
-    rebuild leaves behind is collected at the next idle time (the frozen heap is thawed
-    first), so memory does not grow from one rebuild to the next."""
+    `IDLE_SECONDS` and no other is asked for, everything is collected and what survives is
+    frozen (gc.freeze): later collections, the ones a rebuild triggers included, walk only
+    what is newer. What a rebuild leaves behind (the generator freezes its stages' data as
+    it goes, pipeline.py `_kept`) is collected at the next idle moment, the frozen heap
+    thawed first; saves that come faster than that (an editor saving every second) have the
+    collection run before every `MOST_REBUILDS + 1`th rebuild, so memory stays bounded."""
 
     def __init__(self) -> None:
         self.timer: threading.Timer | None = None
+        self.rebuilds = 0  # since the last collection
+        self.server: Any = None  # the dev server, once serving: is a rebuild asked for?
 
     def busy(self) -> None:
-        """A rebuild starts: no collection now."""
+        """A rebuild starts: no collection during it (but before it, after too many)."""
+        self._cancel()
+        self.rebuilds += 1
+        if self.rebuilds > MOST_REBUILDS:
+            self.collect()
+
+    def idle(self) -> None:
+        """A rebuild is over: collect if no other starts within `IDLE_SECONDS`."""
+        self._cancel()
+        self.timer = threading.Timer(IDLE_SECONDS, self._when_idle)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cancel(self) -> None:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
 
-    def idle(self) -> None:
-        """A rebuild is over: collect if no other starts within `IDLE_SECONDS`."""
-        self.busy()
-        self.timer = threading.Timer(IDLE_SECONDS, self.collect)
-        self.timer.daemon = True
-        self.timer.start()
+    def _when_idle(self) -> None:
+        if not getattr(self.server, "_want_rebuild", False):  # a save is waiting: let it be
+            self.collect()
 
-    @staticmethod
-    def collect() -> None:
+    def collect(self) -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        self.rebuilds = 0
 
 
 class PreviewIndex:

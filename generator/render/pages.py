@@ -361,7 +361,7 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
     worth a round of its own) has it worked out here, in the same process as its render."""
     if cache:  # before rendering, as in a lookup round (a template may touch the data)
         digests = Digests()
-        part = [(key or folder_key(environment, digests, *group), group) for key, group in part]
+        part = [(key or folder_key(environment, digests, *g, cache.known), g) for key, g in part]
     texts, files, errors = _render_part(
         [p for _, g in part for p in g[0]], template_dirs, root,
         calendars=[c for _, g in part for c in g[1]], listing=listing, language=language,

@@ -24,7 +24,7 @@ class WriteReport:
     unchanged: int
 
 
-Stat = tuple[int, int, int]  # inode, size, modification time in ns
+Stat = tuple[int, int, int, int]  # inode, size, modification and change times in ns
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _stat(path: str) -> Stat | None:
         found = os.stat(path)
     except OSError:
         return None
-    return found.st_ino, found.st_size, found.st_mtime_ns
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def collect_outputs(pages: dict[str, str], files: dict[str, bytes], memo: Written | None = None
