@@ -40,7 +40,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
-from .preview import IdleCollector, PreviewIndex, SourceWatcher
+from .preview import IdleCollector, PreviewIndex
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
 
@@ -83,7 +83,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     files: Any = None  # this build's (on_nav)
     rendered: set[str] | None = None  # URLs of the pages this build rendered (preview)
     server: Any = None  # the preview's server, once it watches only what authors edit
-    watcher: SourceWatcher | None = None  # what then watches the sources for it
     collector: IdleCollector | None = None  # the preview's garbage collection, when idle
     rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
 
@@ -284,10 +283,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = (Path(config.config_file_path).parent / self.config.project).resolve()
-        sources = [root / self.config.content,
-                   *(root / folder for folder in (self.config.templates, self.config.overrides)
-                     if (root / folder).is_dir()),  # optional folders
-                   root / "mkdocs.yml"]  # the settings the generated config holds
         if preview.can_rebuild(server):
             # The generated files change only when the plugin regenerates them, inside a
             # rebuild: watched, each save rebuilt two or three times (see preview.py).
@@ -295,23 +290,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 with contextlib.suppress(KeyError):
                     server.unwatch(path)
             self.server = server
-            self.watcher = SourceWatcher(server, sources)
-            logging.getLogger(f"{engine_of(config)}.plugins.handbook").info(
-                "Watching paths for changes: " + ", ".join(
-                    f"'{_shown(path)}'" for path in sources if path.exists()))
-        else:
-            for path in sources:
-                server.watch(str(path))
+            preview.poll_faster(server)
+        server.watch(str(root / self.config.content))
+        for folder in (self.config.templates, self.config.overrides):  # optional folders
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        server.watch(str(root / "mkdocs.yml"))  # the settings the generated config holds
         if self.collector is not None:
             self.collector.server = server
         allow_live_reload(server)
         return server
 
     def on_shutdown(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
         if self.collector is not None:
-            self.collector.busy()
+            self.collector.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.collector is not None:
@@ -320,15 +312,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.cache.unhook()
         if self.parallel:
             self.parallel.abort(error)
-
-
-def _shown(path: Path) -> str:
-    """`path` relative to the working folder when it is below it (on Windows, another drive
-    has no relative path at all)."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 # Below this many pages to build, forking costs more than it gains.
@@ -355,7 +338,12 @@ def engine_of(config: Any) -> str:
 def _run_instead(config: Any, root: Path) -> str:
     """The one line for the plugin run on a config other than the generated one: what to
     run instead, with `--root` when the project is not the current folder."""
-    shown = _shown
+    def shown(path: Path) -> str:
+        try:
+            return os.path.relpath(path)
+        except ValueError:  # Windows: another drive
+            return str(path)
+
     folder = shown(root)
     option = "" if folder == "." else f" --root {folder}"
     from ..pipeline import Project
