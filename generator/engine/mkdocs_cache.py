@@ -378,7 +378,6 @@ class PageCache:
             self._undo.pop()()
 
 
-
 def theme_templates(folder: Path) -> CheckedBytecodeCache:
     """The theme's compiled Jinja templates, kept in `folder`/templates (the build cache's
     folder; checked against each template's source by Jinja itself): compiling the theme was
