@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import NO_FORK, handbook, make_project
 from handbook.engine.mkdocs_parallel import share_out, units
+from handbook.engine.mkdocs_plugin import FORK_FROM, FORK_FROM_BYTES, worth_forking
 from mkdocs.structure.files import InclusionLevel
 
 
@@ -103,3 +105,46 @@ def test_strict_build_fails_on_warnings_from_any_process(tmp_path: Path) -> None
     # (HANDBOOK_TEST_NO_FORK=1) there are no other processes to count.
     assert ("warnings from the other build processes" in output) is not NO_FORK
     assert _tree(root / "site") == before  # the failed build left the old site as it was
+
+
+@dataclass
+class _Sized:
+    abs_src_path: str
+
+
+def test_forking_pays_from_many_pages_or_much_markdown(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_bytes(b"x" * 1000)
+    large.write_bytes(b"x" * (FORK_FROM_BYTES // 2))
+    assert not worth_forking([_Sized(str(small))] * 3)  # a changed pair: one process
+    assert worth_forking([_Sized(str(small))] * FORK_FROM)
+    assert not worth_forking([_Sized(str(large))])
+    assert worth_forking([_Sized(str(large))] * 2)  # a new title: many long pages
+    assert not worth_forking([_Sized(str(tmp_path / "gone.md"))])
+
+
+def test_an_incremental_build_on_several_processes_is_the_clean_site(tmp_path: Path) -> None:
+    """The pages an edit changes are shared among processes (other pages are taken over from
+    the published site); the site is the one a clean single-process build makes."""
+    root = make_project(tmp_path / "p")
+    code, output = _build(root, 2)
+    assert code == 0, output
+    # Every agenda page changes: fewer than FORK_FROM pages, but more than FORK_FROM_BYTES.
+    meeting = root / "templates" / "meeting.md.j2"
+    meeting.write_text(meeting.read_text("utf-8") + "\nEdited for the parallel test.\n",
+                       "utf-8")
+    code, output = _build(root, 2, "-v")
+    assert code == 0, output
+    taken = re.search(r"Build cache: (\d+) of (\d+) pages unchanged, (\d+) to build", output)
+    assert taken is not None, output
+    assert int(taken[1]) > 0 and 0 < int(taken[3]) < FORK_FROM, output
+    forked = re.search(r"Building (\d+) pages on 2 processes", output)
+    assert (forked is not None and int(forked[1]) == int(taken[3])) is not NO_FORK, output
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".site-*", "build"))
+    (clean / "build/docs").mkdir(parents=True)
+    code, output = _build(clean, 1, "--clean")
+    assert code == 0, output
+    mine, theirs = _tree(root / "site"), _tree(clean / "site")
+    assert mine.keys() == theirs.keys()
+    assert [path for path in mine if mine[path] != theirs[path]] == []
