@@ -10,6 +10,8 @@ also ends in one line and 130, not in click's "Aborted!" and exit 1.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import errno
 import os
 import signal
@@ -57,7 +59,19 @@ def run() -> None:
             raise
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (nothing may be flushed to the pipe)
         code = 1
-    sys.exit(code if isinstance(code, int) else 0)
+    _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> None:
+    """End the process without tearing its heap down: after a build it holds hundreds of
+    megabytes of objects (the plan, MkDocs' pages) that Python would free one by one at exit,
+    a fifth of a second spent on nothing. The exit handlers run (temporary folders, log
+    files), and the output is flushed; a reader that went away is not an error here."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -279,7 +279,8 @@ def test_engine_warnings_reach_the_user_in_any_code_page(tmp_path: Path) -> None
 
 
 def test_the_engine_is_told_to_write_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """So MkDocs never escapes a letter its code page lacks, and handbook reads what it wrote."""
+    """So an engine run as a process (ProperDocs, Zensical; MkDocs runs inside handbook) never
+    escapes a letter its code page lacks, and handbook reads what it wrote."""
     from handbook import cli
     seen: dict[str, object] = {}
 
@@ -292,7 +293,8 @@ def test_the_engine_is_told_to_write_utf8(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(cli.subprocess, "Popen", popen)
     monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
     with pytest.raises(Started):
-        cli._run_engine(ENGINES["mkdocs"], tmp_path / "mkdocs.yml", tmp_path / "staging", True)
+        cli._run_engine(ENGINES["properdocs"], tmp_path / "mkdocs.yml", tmp_path / "staging",
+                        True)
     env = seen["env"]
     assert isinstance(env, dict) and env["PYTHONIOENCODING"] == "utf-8"
     assert seen.get("encoding") == "utf-8"

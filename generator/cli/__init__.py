@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 from ..authoring import doctor
-from ..engine import engines, page_cache, publish, uptodate
+from ..engine import engines, inprocess, page_cache, publish, uptodate
 from ..engine import pdf as pdfs
 from ..errors import HandbookError, relative
 from ..pipeline import Project, Result, generate_all, prepare_all, write_bare_config
@@ -271,12 +271,14 @@ def _run_engine(engine: engines.Engine, config_file: Path, staging: Path, strict
                 extra_env: dict[str, str] | None = None) -> bool:
     """The engine on the generated config into `staging`, passing on its warnings and errors
     (and, verbose, its INFO lines); True if it succeeded."""
+    env = {**engines.environment(source_date_epoch), **(extra_env or {})}
+    if engine.name == inprocess.ENGINE:  # MkDocs, handbook's own dependency: no new process
+        return inprocess.build_here(config_file, staging, strict, verbose, env)
     # No --quiet: it hides warnings from MkDocs' counter, and --strict would pass them.
     command = engine.build_command(config_file, staging, strict)
     output = None if engine.takes_site_dir else engine.output(config_file)
     if output is not None and output.exists():  # what a failed run left
         shutil.rmtree(output)
-    env = {**engines.environment(source_date_epoch), **(extra_env or {})}
     crash: list[str] = []  # a traceback is held back: a full disk there is one line
     # Own session: Ctrl-C reaches only `handbook`, which stops the engine and its workers.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
