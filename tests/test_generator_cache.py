@@ -291,9 +291,10 @@ def test_the_preview_plans_and_renders_only_the_edited_cohort_again(
     rendered: list[str] = []
     plan, render = cohort_kind.cohort_pages, render_pages._render_part
 
-    def counting_plan(library: object, pid: str, cid: str, *args: object) -> object:
+    def counting_plan(library: object, pid: str, cid: str, *args: object,
+                      **kwargs: object) -> object:
         planned.append(f"{pid}/{cid}")
-        return plan(library, pid, cid, *args)  # type: ignore[arg-type]
+        return plan(library, pid, cid, *args, **kwargs)  # type: ignore[arg-type]
 
     def counting_render(pages: list[object], *args: object, **kwargs: object) -> object:
         rendered.extend(str(page.path).rpartition("/")[0] for page in pages)  # type: ignore[attr-defined]
@@ -351,3 +352,38 @@ def test_the_preview_reads_back_only_files_touched_from_outside(
     clean = make_project(tmp_path / "clean")
     assert _snapshot(root) == {path: data.replace(str(clean).encode(), str(root).encode())
                                for path, data in _generate(clean, False).items()}  # type: ignore[union-attr]
+
+
+def test_a_build_works_out_the_views_of_the_edited_cohort_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-shot run after an edit to one cohort: every cohort's pages are planned (paths
+    and titles), but only the edited cohort's views are made; the others' output comes from
+    the render cache, and the PDF jobs read what they need without making any."""
+    from handbook.engine import pdf
+    from handbook.plan.kinds import cohort as cohort_kind
+
+    root = make_project(tmp_path / "p")
+    project = replace(Project.at(root), pdf=True)
+    generate_all(project)
+    generate_all(project)  # the calendars' revisions recorded: the next run is the same
+    made: list[str] = []
+    views = cohort_kind._views
+
+    def counting_views(library: object, pid: str, cid: str, *args: object) -> object:
+        made.append(f"{pid}/{cid}")
+        return views(library, pid, cid, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cohort_kind, "_views", counting_views)
+    cohort = sorted((root / COHORTS).glob("*[0-9a-z].yml"))[0]
+    _sub(cohort, r"^  - mentor: (.+)$", "Renamed Mentor", random.Random(0))
+    result = generate_all(project)[0][1]
+    assert made == [f"reverse-mentoring/{cohort.stem}"]
+    jobs = pdf.jobs(result.plan)
+    assert made == [f"reverse-mentoring/{cohort.stem}"]
+    assert jobs and {job.page for job in jobs} == {
+        page.path for page in result.plan.pages if page.kind in ("print", "pack")}
+    monkeypatch.setattr(cohort_kind, "_views", views)
+    clean = make_project(tmp_path / "clean")
+    shutil.copytree(root / "content", clean / "content", dirs_exist_ok=True)  # the ledger too
+    assert _generate(root, True) == _generate(clean, False)
+    assert jobs == pdf.jobs(generate_all(replace(Project.at(clean), pdf=True))[0][1].plan)

@@ -9,6 +9,7 @@ cohort page: they are out of the nav.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from ..paths import (
 from ..pdfs import PdfLink, pdf_links
 from ..views import (
     AgendaRow,
+    Deferred,
     Entry,
     Kind,
     Link,
@@ -262,32 +264,52 @@ def _pack(library: Library, pid: str, cid: str, audience: Audience, facts: Cohor
         else None)
 
 
-def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
-                 schedule: CohortSchedule, edition: Edition, pdf: bool = False
-                 ) -> list[PageSpec]:
-    source = library.source("cohort", f"{pid}/{cid}").file
+def _outline(library: Library, pid: str, cid: str, cohort: Cohort, schedule: CohortSchedule
+             ) -> list[tuple[Kind, str, tuple[Any, ...]]]:
+    """Each page's kind, title and place, in the cohort's page order, from the schedule
+    alone: what a page is, without the view it shows (`_views`, in the same order)."""
+    lang = Lang(library.site.language)
+    return [
+        (COHORT, cohort.title, (pid, cid)),
+        (PRINT, lang.gettext(N_("%(cohort)s: all agendas"), cohort=cohort.title), (pid, cid)),
+        *((MEETING, f"{meeting.number}. {meeting.session.title} ({cohort.title})",
+           (pid, cid, meeting.number, meeting.session.id)) for meeting in schedule.meetings),
+        *((PACK, f"{cohort.title}: {in_sentence(lang, lang.gettext(audience.pack))}",
+           (pid, cid, audience.id)) for audience in AUDIENCES),
+    ]
+
+
+def _views(library: Library, pid: str, cid: str, cohort: Cohort, schedule: CohortSchedule,
+           edition: Edition, pdf: bool) -> list[View]:
     facts = _facts(library, pid, cid, cohort, schedule, edition, pdf)
     agendas = _agendas(library, pid, cid, cohort, schedule)
     shared = vars(facts)
-    lang = Lang(library.site.language)
-    pages = [
-        COHORT.page(facts, cohort.title, source, pid, cid),
-        PRINT.page(PrintView(**shared, agendas=agendas),
-                   lang.gettext(N_("%(cohort)s: all agendas"), cohort=cohort.title),
-                   source, pid, cid),
-    ]
-    for agenda in agendas:
-        meeting = agenda.meeting
-        pages.append(MEETING.page(
-            MeetingView(**shared, a=agenda),
-            f"{meeting.number}. {agenda.session.title} ({cohort.title})",
-            source, pid, cid, meeting.number, agenda.session.id))
-    for audience in AUDIENCES:
-        pages.append(PACK.page(
-            _pack(library, pid, cid, audience, facts, agendas),
-            f"{cohort.title}: {in_sentence(lang, lang.gettext(audience.pack))}", source, pid,
-            cid, audience.id))
-    return pages
+    return [facts, PrintView(**shared, agendas=agendas),
+            *(MeetingView(**shared, a=agenda) for agenda in agendas),
+            *(_pack(library, pid, cid, audience, facts, agendas) for audience in AUDIENCES)]
+
+
+def cohort_pages(library: Library, pid: str, cid: str, cohort: Cohort,
+                 schedule: CohortSchedule, edition: Edition, pdf: bool = False,
+                 deferred: bool = False) -> list[PageSpec]:
+    """The cohort's pages; `deferred`: their views are worked out when one is first read
+    (views.py `Deferred`), all of the cohort's at once."""
+    source = library.source("cohort", f"{pid}/{cid}").file
+    outline = _outline(library, pid, cid, cohort, schedule)
+    if not deferred:
+        views = _views(library, pid, cid, cohort, schedule, edition, pdf)
+        return [kind.page(view, title, source, *where)
+                for (kind, title, where), view in zip(outline, views, strict=True)]
+    made: list[View] = []
+
+    def view(index: int) -> View:
+        if not made:
+            made.extend(_views(library, pid, cid, cohort, schedule, edition, pdf))
+        return made[index]
+
+    return [kind.page(Deferred(functools.partial(view, index), {"cohort": cohort}), title,
+                      source, *where)
+            for index, (kind, title, where) in enumerate(outline)]
 
 
 def pages(resolved: Resolved) -> list[PageSpec]:
@@ -306,7 +328,7 @@ def pages(resolved: Resolved) -> list[PageSpec]:
         def plan(pid: str = pid, cid: str = cid, cohort: Cohort = cohort,
                  schedule: CohortSchedule = schedule) -> list[PageSpec]:
             return cohort_pages(library, pid, cid, cohort, schedule, resolved.edition,
-                                resolved.pdf)
+                                resolved.pdf, deferred=kept is not None)
 
         if kept is None:
             found += plan()
