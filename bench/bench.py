@@ -41,6 +41,7 @@ from handbook.write.engine_config import read_project_config
 from runner import (
     Sample,
     clean_build,
+    compile_package,
     measure_reload,
     run_measured,
     set_aside,
@@ -358,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Size(args.programs, args.cohorts_per_program, args.sessions, args.topics,
                 args.challenges, args.modules)
     size = base.scaled(args.scale)
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     started = time.perf_counter()
     load = [round(x, 2) for x in os.getloadavg()]

@@ -54,6 +54,7 @@ from runner import (
     Sample,
     State,
     clean_build,
+    compile_package,
     differences,
     digests,
     disk_usage,
@@ -344,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Size(args.programs, args.cohorts_per_program, args.sessions, args.topics,
                 args.challenges, args.modules)
     size = base.scaled(args.scale)
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="handbook-incremental-"))
     started, load = time.perf_counter(), [round(x, 2) for x in os.getloadavg()]
     source = source_state(REPO)
