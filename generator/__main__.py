@@ -16,6 +16,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 INTERRUPTED = 128 + signal.SIGINT  # the shell's code for a program ended by Ctrl-C
@@ -66,7 +67,11 @@ def _exit(code: int) -> None:
     """End the process without tearing its heap down: after a build it holds hundreds of
     megabytes of objects (the plan, MkDocs' pages) that Python would free one by one at exit,
     a fifth of a second spent on nothing. The exit handlers run (temporary folders, log
-    files), and the output is flushed; a reader that went away is not an error here."""
+    files), and the output is flushed; a reader that went away is not an error here. With a
+    thread still working (Python would wait for it), the process ends the usual way."""
+    if any(thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+           for thread in threading.enumerate()):
+        sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import NO_FORK, handbook, make_project
 from handbook.engine.mkdocs_parallel import share_out, units
 from handbook.engine.mkdocs_plugin import FORK_FROM, FORK_FROM_BYTES, worth_forking
@@ -148,3 +154,54 @@ def test_an_incremental_build_on_several_processes_is_the_clean_site(tmp_path: P
     mine, theirs = _tree(root / "site"), _tree(clean / "site")
     assert mine.keys() == theirs.keys()
     assert [path for path in mine if mine[path] != theirs[path]] == []
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux: from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(NO_FORK or not Path("/proc/self/stat").exists(),
+                    reason="needs fork and /proc (Linux)")
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_stopping_a_parallel_build_stops_the_workers_and_keeps_the_site(
+        tmp_path: Path, how: str) -> None:
+    """MkDocs runs inside handbook and forks its workers from it: `kill` on handbook alone
+    stops them too; Ctrl-C (SIGINT to the whole foreground group) ends each worker at once,
+    none running handbook's reporting or clean-up; the site is the old one."""
+    root = make_project(tmp_path / "p")
+    code, output = _build(root, 2)
+    assert code == 0, output
+    before = _tree(root / "site")
+    process = subprocess.Popen([sys.executable, "-m", "handbook", "build", "--clean"],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "HANDBOOK_PDF": "0"},
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.01)
+    assert workers, "the build ended before it forked"
+    sent = signal.SIGTERM if how == "kill" else signal.SIGINT
+    if how == "kill":
+        process.send_signal(sent)
+    else:
+        os.killpg(process.pid, sent)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + sent, stderr
+    assert stderr.strip().splitlines()[-1] == "Interrupted; the previous site/ is unchanged."
+    assert "Traceback" not in stderr and stderr.count("Interrupted") == 1, stderr
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert _tree(root / "site") == before
+    assert handbook("build", cwd=root).returncode == 0  # clears what the killed build left
+    assert not list(tmp_path.rglob(".site-new-*"))

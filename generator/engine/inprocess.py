@@ -48,8 +48,10 @@ def build_here(config_file: Path, staging: Path, strict: bool, verbose: bool,
     home, config = os.getpid(), None
     try:
         with _environment(env), _log(verbose), _frozen():
+            # No --strict is None, not False, as on MkDocs' command line: a `strict:` in the
+            # config then decides.
             config = load_config(config_file=str(config_file), site_dir=str(staging),
-                                 strict=strict)
+                                 strict=True if strict else None)
             _build(config)
     except MkDocsException as error:  # a bad config, or "Aborted with 2 warnings in strict
         _worker_exit(home)            # mode!": MkDocs has logged why
