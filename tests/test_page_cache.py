@@ -133,3 +133,38 @@ def test_a_damaged_or_foreign_cache_reads_as_empty(tmp_path: Path) -> None:
                     b"handbook-page-cache\n" + b"\0" * 40):
         path.write_bytes(damaged)
         assert page_cache.load(path, "settings") == page_cache.Loaded()
+
+
+def test_the_published_sites_key_sees_every_file_change(tmp_path: Path) -> None:
+    """`uptodate.published`: any file added, removed, renamed, rewritten or touched, at any
+    depth, changes the key; looking again at the same files does not."""
+    from handbook.engine.uptodate import published
+
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    for name in ("index.html", "a/index.html", "a/b/page.html", "a/b/z.css"):
+        (site / name).write_text(name, "utf-8")
+    keys = [published(site)]
+    assert published(site) == keys[0]
+
+    def changed() -> None:
+        keys.append(published(site))
+        assert keys[-1] not in keys[:-1]
+
+    (site / "a/b/page.html").write_text("other", "utf-8")  # same folder, new content
+    changed()
+    os.utime(site / "a/index.html", ns=(1, 1))  # touched
+    changed()
+    (site / "a/b/new.html").write_text("x", "utf-8")
+    changed()
+    (site / "a/b/new.html").rename(site / "a/new.html")  # moved up a folder
+    changed()
+    (site / "a/new.html").unlink()
+    (site / "a/b/z.css").unlink()
+    changed()
+    (site / "a/b/page.html").unlink()
+    (site / "a/b").rmdir()
+    changed()
+    (site / "ab").mkdir()  # an empty folder counts for nothing; its files would
+    (site / "ab/b").write_text("x", "utf-8")
+    changed()

@@ -89,15 +89,24 @@ def inputs(argv: list[str], root: Path, site: Path) -> dict[str, str]:
 
 
 def published(site: Path) -> str:
-    """The published site's files as the build left them."""
+    """The published site's files as the build left them: path, inode, size and time of each
+    (not followed if a link), a folder's files before its folders, by name. With `scandir`
+    and the paths built as it goes: `os.walk` and `relpath` took a quarter of a second on a
+    site of 6,000 files, after every build."""
     parts: list[str] = []
-    for folder, dirs, names in os.walk(site):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            parts.append(f"{os.path.relpath(path, site)}\0{st.st_ino}\0{st.st_size}\0"
-                         f"{st.st_mtime_ns}")
+    folders = [(str(site), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        below = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                below.append((entry.path, f"{prefix}{entry.name}/"))
+                continue
+            st = entry.stat(follow_symlinks=False)
+            parts.append(f"{prefix}{entry.name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}")
+        folders += reversed(below)  # popped in name order
     return digest(*parts)
 
 
