@@ -387,3 +387,19 @@ def test_a_build_works_out_the_views_of_the_edited_cohort_only(
     shutil.copytree(root / "content", clean / "content", dirs_exist_ok=True)  # the ledger too
     assert _generate(root, True) == _generate(clean, False)
     assert jobs == pdf.jobs(generate_all(replace(Project.at(clean), pdf=True))[0][1].plan)
+
+
+def test_a_bug_in_a_deferred_view_is_raised_not_reported_as_a_template_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Views are made while their templates render; the render stage reports a template's
+    KeyError to the author as a located template error, but a planner's is a bug."""
+    from handbook.plan.kinds import cohort as cohort_kind
+    from handbook.plan.views import PlanningFailed
+
+    def broken(*args: object) -> object:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(cohort_kind, "_views", broken)
+    root = make_project(tmp_path / "p")
+    with pytest.raises(PlanningFailed, match="a bug"):
+        generate_all(replace(Project.at(root), cache=False))

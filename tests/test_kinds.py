@@ -17,7 +17,7 @@ from conftest import FIXTURES, make_project
 from handbook.pipeline import Project, Result, prepare
 from handbook.plan import kinds as registry
 from handbook.plan import paths
-from handbook.plan.views import Deferred, Kind, Link, PageSpec, View
+from handbook.plan.views import Deferred, Kind, Link, PageSpec, PlanningFailed, View
 
 MINI = FIXTURES / "mini" / "content"
 
@@ -162,10 +162,10 @@ def test_a_deferred_view_is_made_once_and_checked_when_made() -> None:
     assert dict(**page.context) == {"mentee": "Ana", "cohort_link": link}
     assert page.context["mentee"] == "Ana" and made == ["Ana"]  # made once
     wrong_kind = CERTIFICATE.page(Deferred(lambda: View(), {}), "x", "c.yml", "p", "s", 2)
-    with pytest.raises(TypeError):
+    with pytest.raises(PlanningFailed):
         wrong_kind.context["mentee"]
     other = Link("Autumn", "programs/p/autumn/index.md")
     wrong_field = CERTIFICATE.page(Deferred(lambda: make("Bo"), {"cohort_link": other}),
                                    "x", "c.yml", "p", "s", 3)
-    with pytest.raises(TypeError):
+    with pytest.raises(PlanningFailed):
         wrong_field.context["mentee"]

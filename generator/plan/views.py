@@ -85,6 +85,11 @@ class Kind:
                         self.search_boost, self.search_exclude, self.name)
 
 
+class PlanningFailed(RuntimeError):
+    """A programming error in making a deferred view (never an author's mistake): raised as
+    itself, not as one of the errors the render stage reports as a template's."""
+
+
 class Deferred(View):
     """A page's view model worked out only when first read: a page whose output the render
     cache holds is never read, so a one-shot build after an edit to one cohort plans that
@@ -101,10 +106,13 @@ class Deferred(View):
     def view(self) -> View:
         if self.made is None:
             assert self.make is not None
-            made, self.make = self.make(), None
+            try:  # made while a template renders: a planner's bug must not pass for its error
+                made, self.make = self.make(), None
+            except (TypeError, AttributeError, KeyError, ValueError) as error:
+                raise PlanningFailed(f"planning a {self.kind.__name__}: {error!r}") from error
             if not isinstance(made, self.kind) or any(
                     made[name] is not value for name, value in self.known.items()):
-                raise TypeError(f"a deferred {self.kind.__name__} made {made!r}")
+                raise PlanningFailed(f"a deferred {self.kind.__name__} made {made!r}")
             self.made = made
         return self.made
 
