@@ -30,6 +30,10 @@ from typing import Any
 import yaml
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+BUILDING = re.compile(r"Building documentation")
+# The dev server logs one of these when a rebuild ends. Not "Documentation built": MkDocs 1.6
+# serve sometimes finishes a rebuild without that line (seen with and without our plugin).
+REBUILT = re.compile(r"Reloading browsers|An error happened during the rebuild")
 
 
 def compile_package() -> None:
@@ -39,10 +43,6 @@ def compile_package() -> None:
     import handbook
 
     compileall.compile_dir(Path(handbook.__file__).parent, quiet=1)
-BUILDING = re.compile(r"Building documentation")
-# The dev server logs one of these when a rebuild ends. Not "Documentation built": MkDocs 1.6
-# serve sometimes finishes a rebuild without that line (seen with and without our plugin).
-REBUILT = re.compile(r"Reloading browsers|An error happened during the rebuild")
 
 
 @dataclass(frozen=True)

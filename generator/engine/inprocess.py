@@ -33,6 +33,7 @@ from typing import Any
 import click
 
 from . import publish
+from .mkdocs_parallel import leave
 
 ENGINE = "mkdocs"  # the engine this module runs; the others run as processes
 
@@ -85,9 +86,7 @@ def _worker_exit(home: int) -> None:
     """A forked worker that got here (it normally ends inside the build) ends now: it must
     never run handbook's reporting and clean-up, which would remove the staging folder."""
     if os.getpid() != home:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(1)
+        leave(1)
 
 
 def _stop_workers(config: Any) -> None:

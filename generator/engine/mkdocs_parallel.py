@@ -188,7 +188,7 @@ class ParallelBuild:
                 "entries": search.entries if search is not None else [],
                 "warnings": counts, "anchors": self.anchors, "links": self.links,
                 "collected": self.collected}), "utf-8")
-            _exit(0)
+            leave(0)
         entries, warnings, failed = [], 0, 0
         for pid, result in self.workers:
             _, status = os.waitpid(pid, 0)
@@ -234,7 +234,7 @@ class ParallelBuild:
         if self.is_worker:
             if error is not None:
                 self.log.error(f"A build process failed: {type(error).__name__}: {error}")
-            _exit(1)
+            leave(1)
         for pid, result in self.workers:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -251,8 +251,9 @@ def _search_index(config: Any) -> Any:
     return None
 
 
-def _exit(code: int) -> None:
-    # A worker must never run MkDocs' code after the build (publishing, exit handlers).
+def leave(code: int) -> None:
+    # A worker must never run MkDocs' code after the build (publishing, exit handlers), nor,
+    # with MkDocs inside handbook (inprocess.py), handbook's.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
