@@ -29,6 +29,7 @@ from .plan.site import SitePlan, plan_site
 from .plan.views import PageSpec
 from .render.cache import RenderCache
 from .render.pages import render_site
+from .resolve.holiday_table import HolidayTable
 from .resolve.revisions import read_revisions
 from .resolve.site import resolve
 from .validate.documents import validate
@@ -181,6 +182,7 @@ def prepare_all(project: Project, store: bool = False) -> list[tuple[Project, Re
 
 
 PARSED_FILE = "build/cache/content.bin"  # under the project's root (load/parsed.py)
+HOLIDAYS_FILE = "build/cache/holidays.bin"  # the same (resolve/holiday_table.py)
 
 
 def _prepare_all(project: Project, store: bool = False) -> list[tuple[Project, Result]]:
@@ -193,13 +195,25 @@ def _prepare_all(project: Project, store: bool = False) -> list[tuple[Project, R
     lap("load")
     library = validate(documents)
     lap("validate")
+    holidays = HolidayTable(project.root / HOLIDAYS_FILE if store else None, read=project.cache)
+    try:
+        return _prepare_languages(project, documents, overlays, library, revisions, holidays,
+                                  lap)
+    finally:
+        holidays.save()
+
+
+def _prepare_languages(project: Project, documents: list[RawDocument],
+                       overlays: list[RawDocument],
+                       library: Library, revisions: Any, holidays: HolidayTable, lap: _Laps
+                       ) -> list[tuple[Project, Result]]:
     languages = library.site.languages
     if not languages:
         if project.language is not None:
             raise HandbookError([library.source("site", "site").error(
                 (), f"the site is in one language: there is no {project.language!r} to build",
                 "list the site's languages in site.yml, e.g. `languages: [en, de]`")])
-        return [(project, _prepare(project, library, revisions, lap))]
+        return [(project, _prepare(project, library, revisions, holidays, lap))]
     results = []
     for language in [project.language] if project.language else languages:
         if language not in languages:
@@ -215,7 +229,7 @@ def _prepare_all(project: Project, store: bool = False) -> list[tuple[Project, R
                                              language)
             library = validate(translated)
         lap("validate")
-        results.append((mine, _prepare(mine, library, revisions, lap, coverage)))
+        results.append((mine, _prepare(mine, library, revisions, holidays, lap, coverage)))
     return results
 
 
@@ -233,11 +247,12 @@ def _site_language(documents: list[RawDocument], language: str) -> list[RawDocum
     return found
 
 
-def _prepare(project: Project, library: Library, revisions: Any, lap: _Laps,
-             coverage: Sequence[Coverage] = ()) -> Result:
+def _prepare(project: Project, library: Library, revisions: Any, holidays: HolidayTable,
+             lap: _Laps, coverage: Sequence[Coverage] = ()) -> Result:
     """One site from its validated library: resolve, plan, render, and the engine's files."""
     started, timings = lap.started, lap.timings
-    resolved = resolve(library, agenda_urls(library.site), revisions, pdf=project.pdf)
+    resolved = resolve(library, agenda_urls(library.site), revisions, pdf=project.pdf,
+                       holidays=holidays)
     lap("resolve")
     with memo.kept(project.keep) as kept:
         plan = plan_site(resolved)

@@ -1,7 +1,8 @@
 """Resolve stage for dates: a cohort's schedule rule becomes dated, timed meetings.
 
-Dates come from python-dateutil's rrule and public holidays from the `holidays` package; we only
-add the rule for blocked days. Meetings are local wall-clock times in the cohort's IANA zone, so
+Dates come from python-dateutil's rrule and public holidays from the `holidays` package (by way of
+the table of its answers kept between builds, holiday_table.py); we only add the rule for
+blocked days. Meetings are local wall-clock times in the cohort's IANA zone, so
 a daylight-saving change keeps 16:00 at 16:00.
 """
 
@@ -9,18 +10,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import heapq
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_data
 from dateutil import rrule
 
 from ..errors import ContentError
 from ..validate.models import LAST_YEAR, Blackout, Cohort, Schedule, Session
+from .holiday_table import HolidayTable, PublicHolidays
 
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -93,10 +93,11 @@ class Blocked:
     run of touching blackouts at once: a blackout of a century, or a hundred adjacent ones,
     costs what one short one does."""
 
-    def __init__(self, schedule: Schedule) -> None:
-        self.calendar: holiday_data.HolidayBase | None = None
+    def __init__(self, schedule: Schedule, table: HolidayTable, language: str) -> None:
+        self.calendar: PublicHolidays | None = None
         if schedule.holidays:
-            self.calendar = _holidays(schedule.holidays.country, schedule.holidays.subdivision)
+            self.calendar = table.calendar(schedule.holidays.country,
+                                           schedule.holidays.subdivision, language)
         self.starts, self.ends, self.reasons = _stretches(schedule.blackouts)
         self.run_ends = list(self.ends)  # last day of the run of touching stretches
         for i in range(len(self.ends) - 2, -1, -1):
@@ -159,32 +160,33 @@ def _stretches(blackouts: list[Blackout]) -> tuple[list[dt.date], list[dt.date],
     return starts, lasts, reasons
 
 
-def blocker(schedule: Schedule) -> Blocked:
-    """A function telling why a day cannot hold a meeting (None when it can)."""
-    return Blocked(schedule)
+# The table of a caller that keeps none (tests, `handbook check`): answers for this process.
+IN_MEMORY = HolidayTable()
 
 
-def check_holiday_calendar(schedule: Schedule) -> str | None:
+def blocker(schedule: Schedule, table: HolidayTable = IN_MEMORY, language: str = "en"
+            ) -> Blocked:
+    """A function telling why a day cannot hold a meeting (None when it can); holiday
+    names in the site's `language` where the calendar has it."""
+    return Blocked(schedule, table, language)
+
+
+def check_holiday_calendar(schedule: Schedule, table: HolidayTable = IN_MEMORY,
+                           language: str = "en") -> str | None:
     """Why the configured holiday calendar cannot be used, or None."""
     if not schedule.holidays:
         return None
     try:
-        _holidays(schedule.holidays.country, schedule.holidays.subdivision)
+        table.calendar(schedule.holidays.country, schedule.holidays.subdivision, language)
     except NotImplementedError as exc:
         return str(exc)
     return None
 
 
-@functools.lru_cache(maxsize=64)
-def _holidays(country: str, subdivision: str | None) -> holiday_data.HolidayBase:
-    """One calendar per country and region, shared by every cohort there (it fills in each
-    year on first use; hundreds of cohorts in one country would each rebuild it)."""
-    return holiday_data.country_holidays(country, subdiv=subdivision)
-
-
-def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule | None:
+def plan_meetings(schedule: Schedule, sessions: list[Session], table: HolidayTable = IN_MEMORY,
+                  language: str = "en") -> CohortSchedule | None:
     """Place each session on a slot, moving or skipping blocked ones; None if it never fits."""
-    blocked = blocker(schedule)
+    blocked = blocker(schedule, table, language)
     zone = ZoneInfo(schedule.time_zone)
     meetings: list[ScheduledMeeting] = []
     skipped: list[SkippedSlot] = []
@@ -215,15 +217,16 @@ def plan_meetings(schedule: Schedule, sessions: list[Session]) -> CohortSchedule
     return CohortSchedule(tuple(meetings), tuple(skipped))
 
 
-def schedule_cohort(cohort: Cohort, sessions: list[Session], doc_error: Callable[..., ContentError]
+def schedule_cohort(cohort: Cohort, sessions: list[Session], doc_error: Callable[..., ContentError],
+                    table: HolidayTable = IN_MEMORY, language: str = "en"
                     ) -> tuple[CohortSchedule | None, list[ContentError]]:
     """Schedule one cohort, turning impossible rules into located errors."""
-    problem = check_holiday_calendar(cohort.schedule)
+    problem = check_holiday_calendar(cohort.schedule, table, language)
     if problem:
         return None, [doc_error(("schedule", "holidays"), f"unknown holiday calendar: {problem}",
                                 "use an ISO country code such as GB, DE or US, and a "
                                 "subdivision the holidays package knows (e.g. ENG, BY, CA)")]
-    result = plan_meetings(cohort.schedule, sessions)
+    result = plan_meetings(cohort.schedule, sessions, table, language)
     if result is None:
         return None, [doc_error(("schedule",), f"the {len(sessions)} meetings of the plan never "
                                 f"fit this schedule by the end of {LAST_YEAR}",

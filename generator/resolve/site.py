@@ -15,9 +15,10 @@ from ..validate.library import Library
 from .backlinks import Key, Usage, usage
 from .calendars import AgendaUrl, cohort_calendars
 from .events import CalendarFile
+from .holiday_table import HolidayTable
 from .privacy import Edition, apply_privacy
 from .revisions import Revisions
-from .schedule import CohortSchedule, schedule_cohort
+from .schedule import IN_MEMORY, CohortSchedule, schedule_cohort
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,17 @@ class Resolved:
     pdf: bool = False
 
 
-def schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
-    """Every cohort's dated meetings; all scheduling mistakes reported at once."""
+def schedules(library: Library, holidays: HolidayTable = IN_MEMORY
+              ) -> dict[tuple[str, str], CohortSchedule]:
+    """Every cohort's dated meetings; all scheduling mistakes reported at once. Public
+    holidays from the `holidays` table (its answers, kept between builds by the caller)."""
     errors: list[ContentError] = []
     result: dict[tuple[str, str], CohortSchedule] = {}
     for key, cohort in library.cohorts.items():
         doc = library.source("cohort", "/".join(key))
         plan = library.programs[key[0]].meeting_plan
-        found, problems = schedule_cohort(cohort, plan, doc.error)
+        found, problems = schedule_cohort(cohort, plan, doc.error, holidays,
+                                          library.site.language)
         errors += problems
         if found:
             result[key] = found
@@ -52,13 +56,14 @@ def schedules(library: Library) -> dict[tuple[str, str], CohortSchedule]:
 
 
 def resolve(library: Library, agenda_url: AgendaUrl, revisions: Revisions | None = None,
-            pdf: bool = False) -> Resolved:
+            pdf: bool = False, holidays: HolidayTable = IN_MEMORY) -> Resolved:
     """Schedules, backlinks and calendar contents of the library, for the plan. `agenda_url`
     is the plan's (`plan.calendars.agenda_urls`): an event links to its meeting's page. No
     ledger (`revisions`): events as a first build publishes them. `pdf`: the build will print
-    PDFs (`Project.pdf`); they are linked unless site.yml says `pdf: false`."""
+    PDFs (`Project.pdf`); they are linked unless site.yml says `pdf: false`. `holidays`: the
+    table of public holidays the caller keeps (holiday_table.py)."""
     shown, edition = apply_privacy(library)
-    found = schedules(shown)
+    found = schedules(shown, holidays)
     return Resolved(shown, found, usage(shown, found),
                     cohort_calendars(shown, found, agenda_url, revisions), edition,
                     pdf and library.site.pdf)
