@@ -74,6 +74,10 @@ def _files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
 
+def _folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
 def _first_difference(a: bytes, b: bytes) -> str:
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
               min(len(a), len(b)))
@@ -88,6 +92,11 @@ def site_differences(built: Path, clean: Path) -> list[str]:
     mine, theirs = _files(built), _files(clean)
     found = [f"only in the incremental site: {n}" for n in sorted(mine.keys() - theirs.keys())]
     found += [f"only in the clean site: {n}" for n in sorted(theirs.keys() - mine.keys())]
+    # A folder left empty (a deleted cohort's) is a difference too: a clean build has none.
+    folders, their_folders = _folders(built), _folders(clean)
+    found += [f"folder only in the incremental site: {n}/"
+              for n in sorted(folders - their_folders)]
+    found += [f"folder only in the clean site: {n}/" for n in sorted(their_folders - folders)]
     for name in sorted(mine.keys() & theirs.keys()):
         a, b = mine[name].read_bytes(), theirs[name].read_bytes()
         if a != b:
@@ -330,6 +339,13 @@ def test_the_comparison_sees_a_tampered_page_a_missing_file_and_a_stale_site(
     (site / "stale.html").write_text("left over", "utf-8")
     assert site_differences(site, clean) == ["only in the incremental site: stale.html",
                                              "only in the clean site: sitemap.xml"]
+    (site / "stale.html").unlink()
+    shutil.copy(clean / "sitemap.xml", site / "sitemap.xml")
+    (site / "gone-cohort/meetings").mkdir(parents=True)  # what a deleted cohort could leave
+    assert site_differences(site, clean) == [
+        "folder only in the incremental site: gone-cohort/",
+        "folder only in the incremental site: gone-cohort/meetings/"]
+    shutil.rmtree(site / "gone-cohort")
 
     # A stale site: the one before an edit, against a clean build after it.
     edited = copy_project(starter, workspace("stale"))

@@ -168,3 +168,23 @@ def test_the_published_sites_key_sees_every_file_change(tmp_path: Path) -> None:
     (site / "ab").mkdir()  # an empty folder counts for nothing; its files would
     (site / "ab/b").write_text("x", "utf-8")
     changed()
+
+
+def test_shared_records_read_back_the_same_and_take_less_room(tmp_path: Path) -> None:
+    """Pages that link the same targets: interned, each target is written once."""
+    def record(n: int) -> page_cache.PageRecord:
+        targets = {f"../meetings/{k:02d}/index.md": f"../meetings/{k:02d}/" for k in range(40)}
+        return page_cache.PageRecord(
+            f"c{n}", "n", f"p{n}/index.html", (n, 2, 3), {}, f"T{n}", [f"anchor-{k}" for k in
+                                                                       range(5)],
+            {"../meetings/01/index.md": {"agenda": "../meetings/01/index.md#agenda"}},
+            {"".join(list(path)): "".join(list(url)) for path, url in targets.items()},
+            "", (1, 1, 1))  # "".join(list(...)): a new string object each, as a build makes
+    plain = {f"p{n}.md": record(n) for n in range(50)}
+    shared = {src: page_cache.shared(r) for src, r in plain.items()}
+    assert shared == plain
+    paths = tmp_path / "plain.bin", tmp_path / "shared.bin"
+    for path, records in zip(paths, (plain, shared), strict=True):
+        page_cache.save(path, "settings", records, {})
+        assert page_cache.load(path, "settings").pages == plain
+    assert paths[1].stat().st_size < paths[0].stat().st_size / 2

@@ -23,6 +23,7 @@ MkDocs internals on purpose, as mkdocs_parallel.py does.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import importlib
 import logging
 import os
@@ -69,6 +70,7 @@ class PageCache:
         self.static_now: dict[str, tuple[str, page_cache.Stat]] = {}  # dest -> its source's
         self.sources: dict[str, page_cache.Stat] = {}  # src -> its Markdown file's stat
         self.fragments: dict[str, str] = {}  # src -> its search entries' JSON (built pages)
+        self._emptied: list[str] = []  # spare staging folders that kept no file of their own
 
     # -- before the pages: what can be taken over -------------------------------------------
 
@@ -291,12 +293,12 @@ class PageCache:
             if found is None or stat is None or found.get("meta") is None:
                 continue
             data = found
-            records[src] = PageRecord(
+            records[src] = page_cache.shared(PageRecord(
                 content=self.markdown[src], nav=self._signature(file.page), dest=file.dest_uri,
                 stat=stat, meta=data["meta"], title=self._title(file.page),
                 anchors=sorted(self.anchors.get(src, [])), links=self.links.get(src, {}),
                 lookups=data["lookups"], entries=self.fragments.get(src, ""),
-                source=self.sources[src])
+                source=self.sources[src]))
         static = {}
         for dest, (made, source) in self.static_now.items():
             stat = page_cache.stat_of(site / dest)
@@ -351,6 +353,7 @@ class PageCache:
         folders = [("", root)]
         while folders:
             relative, folder = folders.pop()
+            kept = False
             with os.scandir(folder) as entries:
                 for entry in entries:
                     name = relative + entry.name
@@ -358,17 +361,24 @@ class PageCache:
                         folders.append((name + "/", entry.path))
                     elif same_device and expected.get(name) == entry.inode():
                         self.keep.add(name)
+                        kept = True
                     else:
                         os.unlink(entry.path)
+            if not kept and folder != root:
+                self._emptied.append(folder)
 
     def drop_empty_folders(self) -> None:
         """Folders of a spare staging folder that nothing was written into (a deleted
-        cohort's): a clean build has none."""
-        if not self.spare:
-            return
-        for folder, _dirs, names in os.walk(self.site, topdown=False):
-            if not names and not os.listdir(folder) and Path(folder) != self.site:
+        cohort's): a clean build has none. Only a folder that kept no file of its own can
+        be empty (the engine removes nothing), and a folder comes after its parent in
+        `_emptied`: read backwards, a child is gone before its parent is tried."""
+        for folder in reversed(self._emptied):
+            try:
                 os.rmdir(folder)
+            except OSError as error:  # not empty: something was written into it
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+        self._emptied.clear()
 
     def template_cache(self) -> Any:
         return theme_templates(self.cache_out.parent)
