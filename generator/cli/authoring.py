@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..authoring import doctor, importer, init, scaffold, survey_import
+from ..authoring import doctor, init, scaffold
 from ..authoring.schema import write_schemas
 from ..engine import publish
 from ..errors import HandbookError, relative
@@ -177,6 +177,8 @@ def import_pairs_command(root: Path, program: str, cohort: str, spreadsheet: Pat
     email and common variants); rows that cannot be used are reported and skipped.
     """
     try:
+        from ..authoring import importer  # ruamel.yaml: only for the commands that edit
+
         result = importer.import_pairs(root, program, cohort, spreadsheet, str(spreadsheet),
                                        columns, append=append,
                                        content=project_at(root, content).content)
@@ -233,6 +235,8 @@ def import_survey_command(root: Path, program: str, cohort: str, survey: str,
     are never stored.
     """
     try:
+        from ..authoring import survey_import
+
         result = survey_import.import_survey(root, program, cohort, survey, spreadsheet,
                                              str(spreadsheet), columns,
                                              content=project_at(root, content).content)

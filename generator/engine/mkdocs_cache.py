@@ -284,6 +284,11 @@ class PageCache:
                                         self._meta_of)  # with every title known now
         records: dict[str, PageRecord] = {}
         for src, file in self.pages.items():
+            if src in self.reused and file.dest_uri in self.keep:
+                # Kept in the spare staging folder: the very file start() found published
+                # with the record's stat (clear_spare checked the inode).
+                records[src] = self.records[src]
+                continue
             stat = page_cache.stat_of(site / file.dest_uri)
             if src in self.reused:  # linked: the same file; copied (no links here): a new one
                 if stat is not None:

@@ -34,13 +34,15 @@ from ..i18n import N_, Lang
 from ..plan.paths import INDEX, address
 from ..plan.pdfs import pdf_target
 from ..plan.site import SitePlan
-from . import pdf_print
 
 CACHE_FOLDER = "pdf-cache"  # under build/, which is git-ignored
 PARALLEL = 4  # pages printing at once in the one browser; more only adds memory
 
 
-PdfError = pdf_print.PrintError
+class PdfError(Exception):
+    """Chromium could not print a page: one line for the user; the old site stays. (Here, not
+    in pdf_print.py, which is imported only to print: it loads asyncio and an HTTP server.)"""
+
 
 @dataclass(frozen=True)
 class PdfJob:
@@ -176,6 +178,8 @@ def cache_key(site: Path, job: PdfJob, printer: bytes) -> str:
 
 
 def _printer_identity(chromium: str) -> bytes:
+    from . import pdf_print
+
     stat = Path(chromium).stat()
     return pdf_print.identity() + f"{chromium}:{stat.st_size}:{stat.st_mtime_ns}".encode()
 
@@ -196,11 +200,16 @@ def build_pdfs(site: Path, todo: Iterable[PdfJob], build: Path) -> PdfReport:
     keyed = [(job, cache_key(site, job, printer)) for job in todo]
     missing = {key: job for job, key in keyed if not (cache / f"{key}.pdf").is_file()}
     if missing:
+        from . import pdf_print
+
         workers = max(1, min(PARALLEL, cpu_count() * 2, len(missing)))
         sheets = {key: pdf_print.Sheet(page_file(site, job.page), job.heading, job.site_url,
                                         job.epoch, job.contents)
                   for key, job in missing.items()}
-        pdf_print.print_all(site, chromium, sheets, cache, workers)
+        try:
+            pdf_print.print_all(site, chromium, sheets, cache, workers)
+        except pdf_print.PrintError as error:
+            raise PdfError(str(error)) from None
     for job, key in keyed:
         target = site / job.target
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -139,7 +139,7 @@ FOOTER = ('<div style="font-size:8pt;width:100%;text-align:center;color:{colour}
 
 
 class PrintError(Exception):
-    """Chromium could not print a page: one line for the user; the old site stays."""
+    """Chromium could not print a page: one line for the user (pdf.py passes it on)."""
 
 
 class Sheet(NamedTuple):
