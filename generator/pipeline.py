@@ -195,12 +195,13 @@ def _prepare_all(project: Project, store: bool = False) -> list[tuple[Project, R
     lap("load")
     library = validate(documents)
     lap("validate")
-    holidays = HolidayTable(project.root / HOLIDAYS_FILE if store else None, read=project.cache)
+    holidays = HolidayTable(project.root / HOLIDAYS_FILE, read=project.cache)
     try:
         return _prepare_languages(project, documents, overlays, library, revisions, holidays,
                                   lap)
     finally:
-        holidays.save()
+        if store:  # `handbook check` reads the table but writes nothing
+            holidays.save()
 
 
 def _prepare_languages(project: Project, documents: list[RawDocument],
@@ -266,7 +267,7 @@ def _prepare(project: Project, library: Library, revisions: Any, holidays: Holid
     if languages and project.language:
         pages = untranslated_notices(pages, plan.pages, coverage, project.language,
                                      languages[0])
-    outputs = collect_outputs(pages, files, written(project.docs) if project.keep else None)
+    outputs = collect_outputs(pages, files)
     check_public(library, plan, outputs, relative(project.docs, project.root))
     engine = engine_files(project, plan.site, plan.nav, languages)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
@@ -351,9 +352,9 @@ UNTRANSLATED = N_("Parts of this page have not been translated yet and are shown
                   "%(language)s.")
 
 
-def untranslated_notices(pages: dict[str, str], specs: Sequence[PageSpec],
+def untranslated_notices(pages: dict[str, bytes], specs: Sequence[PageSpec],
                          coverage: Sequence[Coverage], language: str, default: str
-                         ) -> dict[str, str]:
+                         ) -> dict[str, bytes]:
     """Pages whose own content file lacks translations say so at the top, in the reader's
     language. A page depends on more than its file (an agenda shows its program's session,
     a listing its items' summaries), but its own file holds the texts it is about: the
@@ -372,8 +373,8 @@ def untranslated_notices(pages: dict[str, str], specs: Sequence[PageSpec],
     found = {}
     for path, markdown in pages.items():
         if sources.get(path) in lacking:
-            head, body = _front_matter(markdown)
-            markdown = head + notice + body
+            head, body = _front_matter(markdown.decode("utf-8"))
+            markdown = (head + notice + body).encode("utf-8")
         found[path] = markdown
     return found
 

@@ -192,7 +192,7 @@ def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -
                and "index.md" in found[0])
     texts, files = store.get(key) or ({}, {})
     page = sorted(p for p in texts if p.endswith("index.md"))[0]
-    store.put(key, ({**texts, page: texts[page] + "Planted.\n"}, files))
+    store.put(key, ({**texts, page: texts[page] + b"Planted.\n"}, files))
     generate_all(Project.at(root))
     assert (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
     done = run_cli("generate", "--clean", cwd=root)

@@ -12,7 +12,7 @@ from pathlib import Path
 import holidays
 import pytest
 from conftest import make_project
-from handbook.pipeline import HOLIDAYS_FILE, Project, generate
+from handbook.pipeline import HOLIDAYS_FILE, Project, generate, prepare_all
 from handbook.resolve import holiday_table
 from handbook.resolve.holiday_table import HolidayTable
 
@@ -92,15 +92,18 @@ def test_unknown_calendars_are_refused_as_the_package_refuses_them() -> None:
         HolidayTable().calendar("DE", "XX", "en")
 
 
-def test_a_build_keeps_the_table_and_the_next_build_uses_it(
+def test_a_build_keeps_the_table_and_the_next_build_and_check_use_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(tmp_path / "site")
     project = Project.at(root)
+    prepare_all(project)  # `handbook check`: writes no table
+    assert not (root / HOLIDAYS_FILE).exists()
     generate(project)
     first = {p: p.read_bytes() for p in sorted((root / "build/docs").rglob("*.md"))}
     assert HolidayTable(root / HOLIDAYS_FILE).years
     monkeypatch.setattr(holiday_table, "_make", _no_package)
     generate(replace(project, cache=True))
+    prepare_all(project)  # and a check reads it
     assert {p: p.read_bytes() for p in sorted((root / "build/docs").rglob("*.md"))} == first
     with pytest.raises(AssertionError, match="was asked"):  # --clean reads no table
         generate(replace(project, cache=False))

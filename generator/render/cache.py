@@ -33,13 +33,13 @@ from .. import resources
 from ..digests import Digests, joined_digest
 from ..plan import kinds
 
-FORMAT = b"handbook-render-cache 1\n"
+FORMAT = b"handbook-render-cache 2\n"
 ENTRY = ".entry"
 # Libraries whose versions change the bytes a page or calendar renders to.
 LIBRARIES = ("jinja2", "markupsafe", "babel", "pyyaml", "icalendar", "tzdata")
 SUFFIXES = (".py", ".j2", ".po", ".mo")
 
-Rendered = tuple[dict[str, str], dict[str, bytes]]  # Markdown by page, bytes by calendar
+Rendered = tuple[dict[str, bytes], dict[str, bytes]]  # UTF-8 Markdown by page, bytes by calendar
 
 
 def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[bytes]:
@@ -229,5 +229,5 @@ def _well_formed(value: object) -> bool:
         return False
     texts, files = value
     return (isinstance(texts, dict) and isinstance(files, dict)
-            and all(type(k) is str and type(v) is str for k, v in texts.items())
+            and all(type(k) is str and type(v) is bytes for k, v in texts.items())
             and all(type(k) is str and type(v) is bytes for k, v in files.items()))

@@ -270,8 +270,8 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
                 template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE,
-                cache: RenderCache | None = None) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Markdown text of every page and the bytes of every calendar file, or every template
+                cache: RenderCache | None = None) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Markdown of every page (UTF-8) and the bytes of every calendar file, or every template
     error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
     Large sites render on every core (see fork.py), in parts of whole folders, so the
@@ -286,7 +286,7 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
         folders.setdefault(posixpath.dirname(path), ([], []))[1].append((path, calendar))
     groups = list(folders.values())
     jobs = fork.jobs_for(len(pages) + len(calendars))
-    output: dict[str, str] = {}
+    output: dict[str, bytes] = {}
     files: dict[str, bytes] = {}
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
@@ -354,11 +354,10 @@ def _folder_keys(groups: list[Group], environment: bytes, jobs: int,
 def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | None,
                    environment: bytes, template_dirs: tuple[str, ...], root: Path,
                    listing: tuple[str, ...], language: str
-                   ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]],
-                              list[str]]:
-    """`_render_part` over some folders, then each stored in the cache under its key (and
-    the keys stored). A folder without a key yet (an empty cache, `--clean`: no lookup was
-    worth a round of its own) has it worked out here, in the same process as its render."""
+                   ) -> tuple[dict[str, bytes], dict[str, bytes],
+                              list[tuple[str, ContentError]], list[str]]:
+    """`_render_part` over some folders, texts encoded (once: cached folders stay bytes), each
+    folder stored under its key; one without a key yet (`--clean`) gets it here."""
     if cache:  # before rendering, as in a lookup round (a template may touch the data)
         digests = Digests()
         part = [(key or folder_key(environment, digests, *g, cache.known), g) for key, g in part]
@@ -366,13 +365,14 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
         [p for _, g in part for p in g[0]], template_dirs, root,
         calendars=[c for _, g in part for c in g[1]], listing=listing, language=language,
         bytecode=cache.templates() if cache else None)
+    encoded = {path: text.encode("utf-8") for path, text in texts.items()}
     stored = []
     for key, (pages, calendars) in part:
         if cache and key and all(p.path in texts for p in pages):  # a failed one is not kept
-            cache.put(key, ({p.path: texts[p.path] for p in pages},
+            cache.put(key, ({p.path: encoded[p.path] for p in pages},
                             {path: files[path] for path, _ in calendars}))
             stored.append(key)
-    return texts, files, errors, stored
+    return encoded, files, errors, stored
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,

@@ -32,16 +32,10 @@ class Written:
     """What the write stage put in one folder in this process, kept for the preview's next
     run (`Project.keep`): each file's bytes and its stat right after. A file whose stat is
     still that one holds those bytes, so it is compared in memory instead of read (reading
-    the 6,000 files of a large site, and encoding their texts, was a fifth of a preview
-    rebuild); a file touched from outside (edited by hand, its folder deleted) has another
-    stat and is read and compared as before. A text that is the very object encoded last
-    time (the render cache hands back the same objects) is not encoded again."""
-    texts: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    the 6,000 files of a large site was a fifth of a preview rebuild); a file touched from
+    outside (edited by hand, its folder deleted) has another stat and is read and compared
+    as before."""
     files: dict[str, tuple[bytes, Stat]] = field(default_factory=dict)
-
-    def encode(self, path: str, text: str) -> bytes:
-        old = self.texts.get(path)
-        return old[1] if old is not None and old[0] is text else text.encode("utf-8")
 
     def holds(self, root: str, path: str, content: bytes) -> bool:
         """Whether the file at `path` certainly holds `content` already."""
@@ -65,18 +59,14 @@ def _stat(path: str) -> Stat | None:
     return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
-def collect_outputs(pages: dict[str, str], files: dict[str, bytes], memo: Written | None = None
-                    ) -> dict[str, bytes]:
-    """All outputs by path; two outputs claiming one path is a bug, never silently merged.
-    `memo`: reuse the bytes of texts encoded last run (and keep this run's)."""
-    outputs: dict[str, bytes] = {}
-    encode = memo.encode if memo is not None else (lambda _path, text: text.encode("utf-8"))
-    for path, content in [*((p, encode(p, t)) for p, t in pages.items()), *files.items()]:
+def collect_outputs(pages: dict[str, bytes], files: dict[str, bytes]) -> dict[str, bytes]:
+    """All outputs by path (pages' Markdown and calendars, all bytes as the render stage
+    hands them over); two outputs claiming one path is a bug, never silently merged."""
+    outputs = dict(pages)
+    for path, content in files.items():
         if path in outputs:
             raise RuntimeError(f"two outputs for the same path: {path}")
         outputs[path] = content
-    if memo is not None:
-        memo.texts = {path: (text, outputs[path]) for path, text in pages.items()}
     return outputs
 
 
