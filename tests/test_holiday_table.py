@@ -6,6 +6,7 @@ the locale of the machine that builds."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,3 +108,18 @@ def test_a_build_keeps_the_table_and_the_next_build_and_check_use_it(
     assert {p: p.read_bytes() for p in sorted((root / "build/docs").rglob("*.md"))} == first
     with pytest.raises(AssertionError, match="was asked"):  # --clean reads no table
         generate(replace(project, cache=False))
+
+
+def test_only_the_year_asked_for_may_warn() -> None:
+    """The package warns of a year it has no data for (India's calendar: 2001-2035). A day of
+    2035 fills 2036 in too, for the days it could spill, silently; a day of 2040 warns, as
+    the package does when asked for that year itself."""
+    india = HolidayTable().calendar("IN", None, "en")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert india.get(dt.date(2035, 1, 26)) == "Republic Day"
+    assert [str(w.message) for w in caught] == []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        india.get(dt.date(2040, 1, 26))
+    assert any("2035" in str(w.message) for w in caught)

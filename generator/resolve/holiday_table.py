@@ -24,6 +24,7 @@ import datetime as dt
 import importlib.metadata
 import marshal
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,15 @@ class HolidayTable:
         return PublicHolidays(self, key)
 
     def fill(self, key: HolidayKey, year: int) -> dict[int, str]:
+        """The holidays of `year` from a calendar that holds its neighbours too. Only the
+        year asked for may warn (the package warns of a year it has no data for, as it did
+        when cohorts asked it directly); its neighbours are there for the days they spill."""
         self.changed = True
-        made = _make(key, [year - 1, year, year + 1])
+        made = _make(key, [year])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for neighbour in (year - 1, year + 1):
+                made.get(dt.date(neighbour, 1, 1))  # fills that year in (`expand`)
         return {day.toordinal(): str(name) for day, name in sorted(made.items())
                 if day.year == year}
 
