@@ -284,10 +284,8 @@ class PageCache:
                                         self._meta_of)  # with every title known now
         records: dict[str, PageRecord] = {}
         for src, file in self.pages.items():
-            if src in self.reused and file.dest_uri in self.keep:
-                # Kept in the spare staging folder: the very file start() found published
-                # with the record's stat (clear_spare checked the inode).
-                records[src] = self.records[src]
+            if src in self.reused and file.dest_uri in self.keep:  # the very file start()
+                records[src] = self.records[src]  # found published (clear_spare: its inode)
                 continue
             stat = page_cache.stat_of(site / file.dest_uri)
             if src in self.reused:  # linked: the same file; copied (no links here): a new one
@@ -374,9 +372,8 @@ class PageCache:
 
     def drop_empty_folders(self) -> None:
         """Folders of a spare staging folder that nothing was written into (a deleted
-        cohort's): a clean build has none. Only a folder that kept no file of its own can
-        be empty (the engine removes nothing), and a folder comes after its parent in
-        `_emptied`: read backwards, a child is gone before its parent is tried."""
+        cohort's): a clean build has none. Only one that kept no file of its own can be
+        empty (the engine removes nothing); backwards, children go before parents."""
         for folder in reversed(self._emptied):
             try:
                 os.rmdir(folder)
