@@ -160,7 +160,7 @@ def _stretches(blackouts: list[Blackout]) -> tuple[list[dt.date], list[dt.date],
     return starts, lasts, reasons
 
 
-# The table of a caller that keeps none (tests, `handbook check`): answers for this process.
+# The table of a caller that passes none (tests, direct callers): answers for this process.
 IN_MEMORY = HolidayTable()
 
 
