@@ -157,12 +157,14 @@ def set_aside(path: Path, project: Path) -> None:
 
 
 def clean_build(project: Path) -> None:
-    """Empty build/docs (keeping .gitkeep) and drop site/: every timed build starts cold."""
+    """Empty build/docs (keeping .gitkeep) and drop site/ and the spare site (publish.py):
+    every timed build starts cold, as in a fresh clone."""
     docs = project / "build" / "docs"
     set_aside(docs, project)
     docs.mkdir(parents=True)
     (docs / ".gitkeep").touch()
     set_aside(project / "site", project)
+    set_aside(project / ".site-spare", project)
 
 
 def site_stats(site: Path) -> dict[str, Any]:

@@ -104,6 +104,24 @@ def test_a_build_never_writes_into_the_published_site(project: Path) -> None:
     assert site_files(spare) == published
 
 
+def test_a_clean_build_keeps_no_spare_and_the_next_build_starts_afresh(project: Path,
+                                                                        tmp_path: Path) -> None:
+    """A clean build shares no file with the site before it: keeping that site as the spare
+    would only make the next build empty it. None is kept (an older one goes too), and the
+    next build takes pages over into a new folder, giving the clean site."""
+    retitle(project, "Second")
+    build(project)
+    spare = project / ".site-spare"
+    assert spare.is_dir()
+    build(project, "--clean")
+    assert not spare.exists()
+    retitle(project, "Third")
+    taken, pages = taken_over(build(project))
+    assert 0 < taken < pages and spare.is_dir()
+    assert site_files(project / "site") == site_files(clean_copy(project, tmp_path / "c")
+                                                      / "site")
+
+
 def test_the_cache_is_used_only_with_plugins_and_extensions_it_can_see_through() -> None:
     def config(plugins: list[str], extensions: list[str], hooks: list[str] | None = None
                ) -> SimpleNamespace:

@@ -197,6 +197,32 @@ def test_swap_replaces_the_site_and_leaves_nothing_behind(tmp_path: Path) -> Non
     assert leftovers(tmp_path) == []
 
 
+def test_swap_keeps_the_old_site_as_the_spare_only_when_asked(tmp_path: Path) -> None:
+    """A build that took pages over keeps the site before it as the next build's spare (it
+    shares their files), replacing any older spare; one that did not (a clean build) keeps
+    none, and removes an older spare too: it shares no file with the new site."""
+    site = fake_site(tmp_path / "site", "first")
+    spare = publish.spare_folder(site)
+    fake_site(spare, "older")
+    staging = publish.stage(site)
+    fake_site(staging, "second")
+    publish.swap(staging, site, keep_spare=True)
+    assert tree(spare) == tree(fake_site(tmp_path / "expected-first", "first"))
+    staging = publish.stage(site)
+    fake_site(staging, "third")
+    publish.swap(staging, site, keep_spare=False)
+    assert not spare.exists()
+    assert tree(site) == tree(fake_site(tmp_path / "expected-third", "third"))
+    assert leftovers(tmp_path) == []
+    # No site to move aside (deleted by hand), a stale spare beside it: gone all the same.
+    shutil.rmtree(site)
+    fake_site(spare, "stale")
+    staging = publish.stage(site)
+    fake_site(staging, "fourth")
+    publish.swap(staging, site, keep_spare=False)
+    assert not spare.exists() and leftovers(tmp_path) == []
+
+
 def test_a_kill_between_the_two_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
     expected = tree(fake_site(tmp_path / "expected", "old"))
     # The state a kill leaves after `site -> .site-old-*` and before `staging -> site`.

@@ -177,7 +177,11 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         if built[0][0].language is not None:
             publish.write_language_index(staging, [str(p.language) for p, _ in built],
                                          built[0][1].plan.site["title"])
-        publish.swap(staging, site, keep_spare=chosen.takes_site_dir)
+        # The site before this one stays as the next build's spare only if this build took
+        # pages over from it (they share files); a clean build shares none, and clearing
+        # a spare of nothing but stale files would cost the next build more than a new
+        # folder: it is removed now, by the slow build, with any older spare.
+        publish.swap(staging, site, keep_spare=spare)
         for cache in caches:  # the new site's page cache goes with it
             cache.publish()
         uptodate.record(site, inputs)

@@ -20,10 +20,11 @@ def link(source: Path, target: Path) -> None:
     if target.parent not in _MADE:
         target.parent.mkdir(parents=True, exist_ok=True)
         _MADE.add(target.parent)
-    if target.exists():
-        target.unlink()
-    try:
+    try:  # a new staging folder holds nothing yet: asking first would cost a stat per file
         os.link(source, target)
+    except FileExistsError:
+        target.unlink()
+        link(source, target)
     except OSError:
         shutil.copy2(source, target)
 

@@ -190,7 +190,9 @@ def _signals_held() -> Iterator[None]:
 
 def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
     """Publish `staging` as site/; the previous site is removed only once the new one is in,
-    or with `keep_spare` kept as the spare for the next build to start from."""
+    or with `keep_spare` kept as the spare for the next build to start from. Without
+    `keep_spare` a spare left by an earlier build goes too: it shares no file with the new
+    site, so the next build would have to empty it (slower than starting afresh)."""
     _check_site(site)
     old = site.with_name(_prefix(site, OLD) + staging.name.rsplit("-", 1)[-1])
     moved, failure = False, None
@@ -208,15 +210,14 @@ def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
     if failure is not None:
         discard(staging)
         raise PublishError(describe(failure, "publish the new site as", site))
-    if moved:
-        with contextlib.suppress(OSError):  # the site is published; the next build retries
-            spare = spare_folder(site)
-            if keep_spare:
-                if spare.exists():  # a spare this build did not start from
-                    _remove(spare, site)
-                os.replace(old, spare)
-            else:
-                _remove(old, site)
+    with contextlib.suppress(OSError):  # the site is published; the next build retries
+        spare = spare_folder(site)
+        if spare.exists() and (moved or not keep_spare):  # one this build did not start from
+            _remove(spare, site)
+        if moved and keep_spare:
+            os.replace(old, spare)
+        elif moved:
+            _remove(old, site)
 
 
 def write_language_index(staging: Path, languages: list[str], title: str) -> None:
