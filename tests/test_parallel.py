@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NO_FORK, handbook, make_project
-from handbook.engine.mkdocs_parallel import share_out, units
+from handbook.engine.mkdocs_parallel import share_out, units, with_embedded
 from handbook.engine.mkdocs_plugin import FORK_FROM, FORK_FROM_BYTES, worth_forking
 from mkdocs.structure.files import InclusionLevel
 
@@ -78,6 +78,26 @@ def test_share_out_keeps_units_together_and_balances() -> None:
         assert len(cohorts) == 1  # one cohort each, never split
     loads = [sum(sizes[s] for s in share) for share in shares]
     assert abs(loads[0] - loads[1]) <= 10
+
+
+def test_a_body_only_one_unit_repeats_goes_with_that_unit() -> None:
+    """A new cohort title rebuilds the cohort (one unit: its packs repeat the playbooks) and
+    the playbooks: those go with the cohort, or both processes would convert them."""
+    unit = {"programs/p/c1/index.md": "programs/p/c1/index.md",
+            "programs/p/c1/pack.md": "programs/p/c1/index.md",
+            "programs/p/c2/index.md": "programs/p/c2/index.md",
+            "programs/p/c2/pack.md": "programs/p/c2/index.md",
+            "challenges/a.md": "challenges/a.md", "challenges/b.md": "challenges/b.md",
+            "topics/t.md": "topics/t.md"}
+    embeds = {"programs/p/c1/pack.md": {"challenges/a.md", "challenges/b.md", "gone.md"},
+              "programs/p/c2/pack.md": {"challenges/b.md"},
+              "topics/t.md": {"programs/p/c1/index.md"}}  # a unit's head stays where it is
+    moved = with_embedded(unit, embeds)
+    assert moved["challenges/a.md"] == "programs/p/c1/index.md"  # only c1 repeats it
+    assert moved["challenges/b.md"] == "challenges/b.md"  # two units repeat it
+    assert moved["programs/p/c1/index.md"] == "programs/p/c1/index.md"
+    assert {src: moved[src] for src in unit if src != "challenges/a.md"} == \
+        {src: unit[src] for src in unit if src != "challenges/a.md"}
 
 
 def test_parallel_site_is_byte_for_byte_the_single_process_site(tmp_path: Path) -> None:
@@ -146,7 +166,23 @@ def test_an_incremental_build_on_several_processes_is_the_clean_site(tmp_path: P
     assert int(taken[1]) > 0 and 0 < int(taken[3]) < FORK_FROM, output
     forked = re.search(r"Building (\d+) pages on 2 processes", output)
     assert (forked is not None and int(forked[1]) == int(taken[3])) is not NO_FORK, output
-    clean = tmp_path / "clean"
+    _same_as_clean(root, tmp_path / "clean")
+    # A playbook's new text: it and the packs repeating it are built, each process
+    # converting the playbook only if pages it builds repeat it (the others are sent none).
+    challenge = root / "content" / "challenges" / "communication-gap.yml"
+    challenge.write_text(re.sub(r"(?m)^summary: ", "summary: Edited. ",
+                                challenge.read_text("utf-8"), count=1), "utf-8")
+    code, output = _build(root, 2, "-v")
+    assert code == 0, output
+    forked = re.search(r"Building (\d+) pages on 2 processes", output)
+    assert (forked is not None) is not NO_FORK, output
+    _same_as_clean(root, tmp_path / "clean-2")
+    packs = (root / "site").rglob("pack-*/index.html")
+    assert any("Edited. " in pack.read_text("utf-8") for pack in packs), "no pack repeats it"
+
+
+def _same_as_clean(root: Path, clean: Path) -> None:
+    """The site in `root` is the one a clean single-process build of its files makes."""
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".site-*", "build"))
     (clean / "build/docs").mkdir(parents=True)
     code, output = _build(clean, 1, "--clean")

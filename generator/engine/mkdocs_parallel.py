@@ -41,7 +41,7 @@ from typing import Any
 import jinja2
 
 from ..fork import can_fork, split
-from ..render.embed import has_body
+from ..render.embed import embedded, has_body
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
 
@@ -56,6 +56,25 @@ def units(pages: list[Any]) -> dict[str, str]:
         out = index is not None and file.inclusion.is_not_in_nav()
         found[file.src_uri] = index if index is not None and out else file.src_uri
     return found
+
+
+def with_embedded(unit: dict[str, str], embeds: dict[str, set[str]]) -> dict[str, str]:
+    """`unit` with each page of a unit of its own that pages of exactly one other unit
+    repeat (`embeds`: page -> the pages whose bodies it repeats) moved into that unit: its
+    process then converts it once, where another would have converted it again for them (a
+    new cohort title rebuilds the cohort's packs and the playbooks they repeat)."""
+    alone = Counter(unit.values())
+    by: dict[str, set[str]] = {}
+    for src, bodies in embeds.items():
+        for body in bodies:
+            by.setdefault(body, set()).add(unit[src])
+    moved = dict(unit)
+    for body, units in by.items():
+        if body in unit and unit[body] == body and alone[body] == 1 and len(units) == 1:
+            (home,) = units
+            if home != body and unit.get(home) == home:
+                moved[body] = home
+    return moved
 
 
 def share_out(sizes: dict[str, int], jobs: int,
@@ -103,6 +122,7 @@ class ParallelBuild:
         self.index = 0
         self.owned: set[str] = set()
         self.grouped: set[str] = set()  # pages in a unit of several pages
+        self.repeated: set[str] | None = None  # bodies this process's pages repeat (if known)
         self.workers: list[tuple[int, Path]] = []  # (pid, result file), in the main process
         self.result: Path | None = None  # in a worker: where its results go
         self.warnings: WarningCount | None = None
@@ -126,6 +146,12 @@ class ParallelBuild:
         self.files = {f.src_uri: f for f in pages}
         pages = [f for f in pages if f.src_uri not in skip]
         unit = units(pages)
+        # Part of the site (the rest taken from the page cache): which bodies each page
+        # repeats, so that a body is converted only where a page repeats it. Not worth
+        # reading every page for in a whole build, whose shares repeat every body anyway.
+        embeds = _embeds(pages) if skip else None
+        if embeds is not None:
+            unit = with_embedded(unit, embeds)
         sizes = Counter(unit.values())
         self.grouped = {src for src, name in unit.items() if sizes[name] > 1}
         shares = share_out({f.src_uri: os.path.getsize(f.abs_src_path) for f in pages},
@@ -144,6 +170,8 @@ class ParallelBuild:
                 break
             self.workers.append((pid, Path(name)))
         self.owned = shares[self.index]
+        self.repeated = None if embeds is None else \
+            {body for src in self.owned for body in embeds.get(src, ())}
 
     def page_markdown(self, markdown: str, page: Any) -> str:
         """Pages of other processes: no output here, and no conversion unless their body
@@ -153,7 +181,8 @@ class ParallelBuild:
         page.meta["template"] = SKIP_TEMPLATE
         page.meta["search"] = {"exclude": True}
         grouped = page.file.src_uri in self.grouped  # its unit's process converts it
-        return markdown if has_body(markdown) and not grouped else ""
+        wanted = self.repeated is None or page.file.src_uri in self.repeated
+        return markdown if has_body(markdown) and not grouped and wanted else ""
 
     def env(self, env: jinja2.Environment, files: Any, config: Any) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader({SKIP_TEMPLATE: ""})]
@@ -240,6 +269,20 @@ class ParallelBuild:
             os.waitpid(pid, 0)
             result.unlink(missing_ok=True)
         self.workers = []
+
+
+def _embeds(pages: list[Any]) -> dict[str, set[str]]:
+    """Page -> the pages whose bodies it repeats, from the Markdown of `pages` (MkDocs Files)."""
+    found = {}
+    for file in pages:
+        try:
+            with open(file.abs_src_path, encoding="utf-8-sig", errors="replace") as source:
+                bodies = embedded(source.read())
+        except OSError:  # MkDocs reports a vanished page itself
+            continue
+        if bodies:
+            found[file.src_uri] = bodies
+    return found
 
 
 def _search_index(config: Any) -> Any:

@@ -54,6 +54,14 @@ def has_body(markdown: str) -> bool:
     return "<!-- handbook:body " in markdown
 
 
+_EMBEDS = re.compile(r'<!-- handbook:embed src="([^"]+)" level=\d -->')
+
+
+def embedded(markdown: str) -> set[str]:
+    """The pages (docs-relative paths) whose bodies a page's Markdown repeats."""
+    return set(_EMBEDS.findall(markdown)) if "<!-- handbook:embed " in markdown else set()
+
+
 def body_end() -> str:
     return "<!-- handbook:/body -->"
 
