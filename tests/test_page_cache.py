@@ -104,22 +104,26 @@ def test_a_build_never_writes_into_the_published_site(project: Path) -> None:
     assert site_files(spare) == published
 
 
-def test_a_clean_build_keeps_no_spare_and_the_next_build_starts_afresh(project: Path,
-                                                                        tmp_path: Path) -> None:
-    """A clean build shares no file with the site before it: keeping that site as the spare
-    would only make the next build empty it. None is kept (an older one goes too), and the
-    next build takes pages over into a new folder, giving the clean site."""
+def test_a_clean_build_leaves_a_spare_of_links_the_next_build_starts_from(project: Path,
+                                                                           tmp_path: Path) -> None:
+    """A clean build shares no file with the site before it, so that site is no use as the
+    next build's spare (it would have to be emptied): it goes, and the spare is the new site
+    in hard links instead. The next build brings that up to date without touching a file
+    the published site shares, and gives the clean site."""
     retitle(project, "Second")
     build(project)
-    spare = project / ".site-spare"
-    assert spare.is_dir()
+    spare, site = project / ".site-spare", project / "site"
+    older = {p: os.stat(spare / p).st_ino for p in site_files(spare)}
     build(project, "--clean")
-    assert not spare.exists()
+    published = site_files(site)
+    inodes = {p: os.stat(site / p).st_ino for p in published}
+    assert {p: os.stat(spare / p).st_ino for p in site_files(spare)} == inodes
+    assert not set(inodes.values()) & set(older.values())  # the older spare is gone
     retitle(project, "Third")
     taken, pages = taken_over(build(project))
-    assert 0 < taken < pages and spare.is_dir()
-    assert site_files(project / "site") == site_files(clean_copy(project, tmp_path / "c")
-                                                      / "site")
+    assert 0 < taken < pages
+    assert site_files(spare) == published  # the site before, untouched, is the spare now
+    assert site_files(site) == site_files(clean_copy(project, tmp_path / "c") / "site")
 
 
 def test_the_cache_is_used_only_with_plugins_and_extensions_it_can_see_through() -> None:

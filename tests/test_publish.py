@@ -223,6 +223,26 @@ def test_swap_keeps_the_old_site_as_the_spare_only_when_asked(tmp_path: Path) ->
     assert not spare.exists() and leftovers(tmp_path) == []
 
 
+def test_mirror_makes_the_spare_of_links_or_none(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site = fake_site(tmp_path / "site", "built")
+    publish.mirror(site)
+    spare = publish.spare_folder(site)
+    assert tree(spare) == tree(site) and leftovers(tmp_path) == []
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert os.stat(path).st_ino == os.stat(spare / path.relative_to(site)).st_ino
+    assert stat.S_IMODE(os.stat(spare).st_mode) == stat.S_IMODE(os.stat(site).st_mode)
+    shutil.rmtree(spare)
+
+    def no_links(source: str, target: str) -> None:
+        raise OSError(errno.EPERM, "no hard links on this file system")
+
+    monkeypatch.setattr(os, "link", no_links)
+    publish.mirror(site)  # no links: no spare, and nothing half made left behind
+    assert not spare.exists() and leftovers(tmp_path) == []
+
+
 def test_a_kill_between_the_two_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
     expected = tree(fake_site(tmp_path / "expected", "old"))
     # The state a kill leaves after `site -> .site-old-*` and before `staging -> site`.
@@ -307,6 +327,7 @@ def test_a_failing_swap_is_one_line_and_keeps_the_site(mini: Path, failure: int,
 def test_no_room_for_the_staging_folder_is_one_line(mini: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     before = tree(mini / "site")
+    shutil.rmtree(publish.spare_folder(mini / "site"))  # so a new staging folder is needed
 
     def full(*args: object, **kwargs: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device", str(mini))

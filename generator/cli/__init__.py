@@ -184,6 +184,8 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         publish.swap(staging, site, keep_spare=spare)
         for cache in caches:  # the new site's page cache goes with it
             cache.publish()
+        if chosen.takes_site_dir and not spare and all(c.current.is_file() for c in caches):
+            publish.mirror(site)
         uptodate.record(site, inputs)
         publish.recover(site)  # leftovers a killed engine was still writing at the start
         say.timings({engine: time.perf_counter() - engine_started})

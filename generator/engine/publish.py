@@ -220,6 +220,30 @@ def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
             _remove(old, site)
 
 
+def mirror(site: Path) -> None:
+    """Make the spare a copy of site/ in hard links, after a build that kept none (a clean
+    one): the next build then starts from it as from any spare, replacing only what it
+    builds, instead of linking every file into a new folder (a clean build is slow anyway;
+    the first edit after it should not be). Where links cannot be made (FAT, some network
+    shares) there is no spare, as before. Built under a staging name, so that a half-made
+    copy is removed by the next build, never used."""
+    spare = spare_folder(site)
+    if spare.exists() or not site.is_dir():
+        return
+    staging = site.with_name(_prefix(site, NEW) + secrets.token_hex(4))
+    root, copy = str(site), str(staging)
+    try:
+        for current, _folders, files in os.walk(root):
+            target = copy + current[len(root):]
+            os.mkdir(target)
+            for name in files:
+                os.link(os.path.join(current, name), os.path.join(target, name))
+        os.chmod(copy, os.stat(root).st_mode & 0o7777)
+        os.replace(copy, spare)
+    except OSError:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def write_language_index(staging: Path, languages: list[str], title: str) -> None:
     """site/index.html of a site in several languages (site/<lang>/ each): it sends the
     reader to the default language without script (a meta refresh, which the pages' CSP
