@@ -56,6 +56,11 @@ def retitle(root: Path, title: str) -> None:
                            count=1), "utf-8")
 
 
+def rename_mentor(root: Path) -> None:
+    path = root / COHORT
+    path.write_text(path.read_text("utf-8").replace("Ada Young", "Ada Younger"), "utf-8")
+
+
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     root = make_project(tmp_path / "project", FIXTURES / "mini" / "content")
@@ -96,7 +101,7 @@ def test_a_build_never_writes_into_the_published_site(project: Path) -> None:
     build(project)
     published = site_files(project / "site")
     inodes = {p: os.stat(project / "site" / p).st_ino for p in published}
-    retitle(project, "Third")
+    rename_mentor(project)  # few pages change: the site before stays as the spare
     output = build(project)
     assert taken_over(output)[0] > 0
     spare = project / ".site-spare"  # the site that was published before this build
@@ -109,7 +114,9 @@ def test_a_clean_build_leaves_a_spare_of_links_the_next_build_starts_from(projec
     """A clean build shares no file with the site before it, so that site is no use as the
     next build's spare (it would have to be emptied): it goes, and the spare is the new site
     in hard links instead. The next build brings that up to date without touching a file
-    the published site shares, and gives the clean site."""
+    the published site shares, and gives the clean site. So after any build that took most
+    pages over from the site before, that one is the spare; after one that did not, the
+    new site's links are."""
     retitle(project, "Second")
     build(project)
     spare, site = project / ".site-spare", project / "site"
@@ -119,11 +126,22 @@ def test_a_clean_build_leaves_a_spare_of_links_the_next_build_starts_from(projec
     inodes = {p: os.stat(site / p).st_ino for p in published}
     assert {p: os.stat(spare / p).st_ino for p in site_files(spare)} == inodes
     assert not set(inodes.values()) & set(older.values())  # the older spare is gone
-    retitle(project, "Third")
+    rename_mentor(project)  # few pages change
     taken, pages = taken_over(build(project))
-    assert 0 < taken < pages
+    assert pages / 2 <= taken < pages
     assert site_files(spare) == published  # the site before, untouched, is the spare now
     assert site_files(site) == site_files(clean_copy(project, tmp_path / "c") / "site")
+    # A change every page shows (the theme's main template): no page is taken over, so the
+    # site before is no spare either, and the new site's links are.
+    main = project / "site_overrides" / "main.html"
+    main.write_text(main.read_text("utf-8") + "\n{# every page again #}\n", "utf-8")
+    assert taken_over(build(project))[0] == 0
+    assert {p: os.stat(spare / p).st_ino for p in site_files(spare)} == \
+        {p: os.stat(site / p).st_ino for p in site_files(site)}
+    retitle(project, "Fourth")
+    taken, pages = taken_over(build(project))
+    assert 0 < taken < pages
+    assert site_files(site) == site_files(clean_copy(project, tmp_path / "d") / "site")
 
 
 def test_the_cache_is_used_only_with_plugins_and_extensions_it_can_see_through() -> None:
@@ -155,6 +173,17 @@ def test_a_damaged_or_foreign_cache_reads_as_empty(tmp_path: Path) -> None:
                     b"handbook-page-cache\n" + b"\0" * 40):
         path.write_bytes(damaged)
         assert page_cache.load(path, "settings") == page_cache.Loaded()
+
+
+def test_a_new_cache_says_once_how_many_pages_its_build_took_over(tmp_path: Path) -> None:
+    path = tmp_path / "pending-pages.bin"
+    assert page_cache.took_over(path) == (0, 0)  # no note: nothing known to be shared
+    page_cache.save(path, "settings", {}, {}, taken=(7, 9))
+    assert page_cache.took_over(path) == (7, 9)
+    assert page_cache.took_over(path) == (0, 0)  # read once
+    page_cache.save(path, "settings", {}, {}, taken=(7, 9))
+    page_cache.drop(path)  # a build that keeps no cache leaves no note either
+    assert page_cache.took_over(path) == (0, 0) and not path.exists()
 
 
 def test_the_published_sites_key_sees_every_file_change(tmp_path: Path) -> None:

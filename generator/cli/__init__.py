@@ -178,13 +178,15 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
             publish.write_language_index(staging, [str(p.language) for p, _ in built],
                                          built[0][1].plan.site["title"])
         # The site before this one stays as the next build's spare only if this build took
-        # pages over from it (they share files); a clean build shares none, and clearing
-        # a spare of nothing but stale files would cost the next build more than a new
-        # folder: it is removed now, by the slow build, with any older spare.
-        publish.swap(staging, site, keep_spare=spare)
+        # most pages over from it (they share those files). After a clean build or one that
+        # built most pages again, the next build would have to empty it: it is removed now,
+        # by the slow build, with any older spare, and the spare is the new site in links.
+        keep = spare and all(2 * taken >= pages > 0 for taken, pages in
+                             (page_cache.took_over(c.pending) for c in caches))
+        publish.swap(staging, site, keep_spare=keep)
         for cache in caches:  # the new site's page cache goes with it
             cache.publish()
-        if chosen.takes_site_dir and not spare and all(c.current.is_file() for c in caches):
+        if chosen.takes_site_dir and not keep and all(c.current.is_file() for c in caches):
             publish.mirror(site)
         uptodate.record(site, inputs)
         publish.recover(site)  # leftovers a killed engine was still writing at the start

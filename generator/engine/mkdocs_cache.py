@@ -308,7 +308,8 @@ class PageCache:
             if stat is not None:
                 static[dest] = (made, stat, source)
         page_cache.save(self.cache_out, self.settings, records, static,
-                        nav=self._signature.whole(), files=self.files_key)
+                        nav=self._signature.whole(), files=self.files_key,
+                        taken=(len(self.reused), len(self.pages)))
 
     def take_static(self, files: Any) -> None:
         """Static files (calendars, theme assets) unchanged since the published site are

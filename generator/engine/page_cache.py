@@ -44,6 +44,7 @@ FORMAT = 3
 ENV_IN = "HANDBOOK_PAGE_CACHE_IN"
 ENV_OUT = "HANDBOOK_PAGE_CACHE_OUT"
 ENV_SITE = "HANDBOOK_PREVIOUS_SITE"
+TAKEN = ".taken"  # beside a new cache: how many pages its build took over (took_over)
 ENV_SPARE = "HANDBOOK_STAGING_IS_SPARE"  # "1": the staging folder is the spare site
 CACHE_FOLDER = "cache"  # under build/ (or build/<lang>/), git-ignored
 CACHE_FILE = "pages.bin"
@@ -189,8 +190,10 @@ def load(path: Path | None, settings: str) -> Loaded:
 
 
 def save(path: Path, settings: str, pages: dict[str, PageRecord],
-         static: dict[str, Static], nav: str = "", files: str = "") -> None:
-    """Write the cache (to a temporary name first: a reader never sees half of it).
+         static: dict[str, Static], nav: str = "", files: str = "",
+         taken: tuple[int, int] | None = None) -> None:
+    """Write the cache (to a temporary name first: a reader never sees half of it), and with
+    `taken` a note beside it for `took_over`.
 
     marshal, not JSON: a large site's cache (mostly search entries) is tens of megabytes, and
     marshal reads and writes it ten times faster; it holds plain values only. It is Python's
@@ -202,6 +205,20 @@ def save(path: Path, settings: str, pages: dict[str, PageRecord],
     temp = path.with_name(path.name + ".tmp")
     temp.write_bytes(MAGIC + _checksum(body) + body)
     os.replace(temp, path)
+    if taken is not None:
+        path.with_name(path.name + TAKEN).write_text(f"{taken[0]} {taken[1]}", "ascii")
+
+
+def took_over(path: Path) -> tuple[int, int]:
+    """How many pages the build that wrote the cache `path` took over from the published
+    site, of how many; (0, 0) if it did not say. The note is removed: read it once."""
+    note = path.with_name(path.name + TAKEN)
+    try:
+        taken, pages = note.read_text("ascii").split()
+        note.unlink()
+        return int(taken), int(pages)
+    except (OSError, ValueError):
+        return 0, 0
 
 
 def json_safe(value: Any) -> bool:
@@ -219,5 +236,6 @@ def publish(pending: Path, current: Path) -> None:
 
 
 def drop(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
+    for stale in (path, path.with_name(path.name + TAKEN)):
+        with contextlib.suppress(OSError):
+            stale.unlink()
