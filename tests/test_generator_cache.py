@@ -24,6 +24,7 @@ from handbook.errors import HandbookError
 from handbook.pipeline import CACHE_FOLDER, Project, generate_all
 from handbook.plan import kinds
 from handbook.render import cache as render_cache
+from handbook.resolve.revisions import LEDGER
 
 COHORTS = "content/programs/reverse-mentoring/cohorts"
 # Cohorts no other file names (no results, no translation): free to delete and restore.
@@ -223,6 +224,30 @@ def test_after_a_cold_or_clean_run_nothing_is_rendered_again(
     shutil.rmtree(root / CACHE_FOLDER)
     generate_all(replace(Project.at(root), cache=first == "cold"))  # stores every folder
     rendered.clear()
+    generate_all(Project.at(root))
+    assert rendered == []
+
+
+def test_the_run_after_a_new_calendar_ledger_renders_nothing_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project's first run writes the calendar ledger; the next reads it. Reading it works
+    out each event's fingerprint, which the first run had not yet (a new cohort's events
+    neither): a folder's key must not depend on that, or every folder with a calendar was
+    rendered again once (6.7 s on the 4x bench set, the first edit after a fresh start)."""
+    from handbook.render import pages as render_pages
+
+    root = make_project(tmp_path / "p")
+    (root / "content" / LEDGER).unlink()
+    generate_all(Project.at(root))  # no ledger yet: writes it
+    assert (root / "content" / LEDGER).is_file()
+    rendered: list[str] = []
+    render = render_pages._render_part
+
+    def counting_render(pages: list[object], *args: object, **kwargs: object) -> object:
+        rendered.extend(str(page.path) for page in pages)  # type: ignore[attr-defined]
+        return render(pages, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_pages, "_render_part", counting_render)
     generate_all(Project.at(root))
     assert rendered == []
 

@@ -35,6 +35,12 @@ class MeetingEvent:
                   self.description, self.url or "")
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:16]
 
+    def __getstate__(self) -> dict[str, object]:
+        """The fields only, never the fingerprint once worked out: a folder's render key
+        pickles its events, and reading the ledger works the fingerprint out where a first
+        build (no ledger yet) had not, so every folder with a calendar missed once."""
+        return {key: value for key, value in self.__dict__.items() if key != "fingerprint"}
+
 
 def _wall(when: dt.datetime) -> str:
     """Wall-clock time and zone: what the event says (cheaper than `isoformat`, which works out
