@@ -202,17 +202,10 @@ def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -
     assert (store.get(key) or ({}, {}))[0][page] == texts[page]  # stored afresh
 
 
-@pytest.mark.parametrize("first", ["cold", "clean"])
-def test_after_a_cold_or_clean_run_nothing_is_rendered_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str) -> None:
-    """The keys a run with nothing to look up stores its folders under (worked out where they
-    are rendered) are the keys the next run looks them up by: cohort pages included, which
-    stand in the keys by their cohort's input key (plan/memo.py)."""
+def counted_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered from now on (the render stage's own function)."""
     from handbook.render import pages as render_pages
 
-    root = make_project(tmp_path / "p")
-    generate_all(replace(Project.at(root), cache=first == "cold"))
-    generate_all(Project.at(root))  # the calendars' revisions recorded
     rendered: list[str] = []
     render = render_pages._render_part
 
@@ -221,6 +214,19 @@ def test_after_a_cold_or_clean_run_nothing_is_rendered_again(
         return render(pages, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_pages, "_render_part", counting_render)
+    return rendered
+
+
+@pytest.mark.parametrize("first", ["cold", "clean"])
+def test_after_a_cold_or_clean_run_nothing_is_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str) -> None:
+    """The keys a run with nothing to look up stores its folders under (worked out where they
+    are rendered) are the keys the next run looks them up by: cohort pages included, which
+    stand in the keys by their cohort's input key (plan/memo.py)."""
+    root = make_project(tmp_path / "p")
+    generate_all(replace(Project.at(root), cache=first == "cold"))
+    generate_all(Project.at(root))  # the calendars' revisions recorded
+    rendered = counted_renders(monkeypatch)
     shutil.rmtree(root / CACHE_FOLDER)
     generate_all(replace(Project.at(root), cache=first == "cold"))  # stores every folder
     rendered.clear()
@@ -234,20 +240,11 @@ def test_the_run_after_a_new_calendar_ledger_renders_nothing_again(
     out each event's fingerprint, which the first run had not yet (a new cohort's events
     neither): a folder's key must not depend on that, or every folder with a calendar was
     rendered again once (6.7 s on the 4x bench set, the first edit after a fresh start)."""
-    from handbook.render import pages as render_pages
-
     root = make_project(tmp_path / "p")
     (root / "content" / LEDGER).unlink()
     generate_all(Project.at(root))  # no ledger yet: writes it
     assert (root / "content" / LEDGER).is_file()
-    rendered: list[str] = []
-    render = render_pages._render_part
-
-    def counting_render(pages: list[object], *args: object, **kwargs: object) -> object:
-        rendered.extend(str(page.path) for page in pages)  # type: ignore[attr-defined]
-        return render(pages, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render_pages, "_render_part", counting_render)
+    rendered = counted_renders(monkeypatch)
     generate_all(Project.at(root))
     assert rendered == []
 
