@@ -181,8 +181,8 @@ def build(root: Path, content: Path | None, strict: bool, engine: str, pdf: bool
         # most pages over from it (they share those files). After a clean build or one that
         # built most pages again, the next build would have to empty it: it is removed now,
         # by the slow build, with any older spare, and the spare is the new site in links.
-        keep = spare and all(2 * taken >= pages > 0 for taken, pages in
-                             (page_cache.took_over(c.pending) for c in caches))
+        taken = [page_cache.took_over(cache.pending) for cache in caches]  # each read once
+        keep = spare and all(2 * took >= pages > 0 for took, pages in taken)
         publish.swap(staging, site, keep_spare=keep)
         for cache in caches:  # the new site's page cache goes with it
             cache.publish()

@@ -72,7 +72,7 @@ def with_embedded(unit: dict[str, str], embeds: dict[str, set[str]]) -> dict[str
     for body, units in by.items():
         if body in unit and unit[body] == body and alone[body] == 1 and len(units) == 1:
             (home,) = units
-            if home != body and unit.get(home) == home:
+            if home != body:
                 moved[body] = home
     return moved
 

@@ -222,7 +222,8 @@ def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
 
 def mirror(site: Path) -> None:
     """Make the spare a copy of site/ in hard links, after a build that kept none (a clean
-    one): the next build then starts from it as from any spare, replacing only what it
+    one, or one that built most pages again): the next build then starts from it as from
+    any spare, replacing only what it
     builds, instead of linking every file into a new folder (a clean build is slow anyway;
     the first edit after it should not be). Where links cannot be made (FAT, some network
     shares) there is no spare, as before. Built under a staging name, so that a half-made
