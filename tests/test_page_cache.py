@@ -94,6 +94,29 @@ def test_nothing_changed_ends_at_once(project: Path) -> None:
     assert "edited by hand" not in page.read_text("utf-8")  # the page is built again
 
 
+def test_the_inputs_are_read_once_and_an_edit_after_the_check_keeps_no_stamp(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` reads every project file; the build keeps what it read for `record` instead
+    of reading them all again. Taken before the build starts, it also makes a file edited
+    in the meantime count: no stamp then, so the next build is not skipped."""
+    from handbook.engine import uptodate
+
+    monkeypatch.setattr(uptodate, "ARGV", None)
+    monkeypatch.setattr(uptodate, "FOUND", None)
+    monkeypatch.chdir(project)
+    stamp = project / "build" / "cache" / uptodate.STAMP
+    kept = stamp.read_bytes()
+    rename_mentor(project)
+    assert uptodate.check(["build"]) is None
+    before = uptodate.started()
+    assert before is not None and before is uptodate.FOUND
+    assert before == uptodate.inputs(["build"], project.resolve(), project.resolve() / "site")
+    retitle(project, "Edited while building")
+    uptodate.record(project / "site", before)
+    assert stamp.read_bytes() == kept
+    assert uptodate.check(["build", "--clean"]) is None and uptodate.FOUND is None
+
+
 def test_a_build_never_writes_into_the_published_site(project: Path) -> None:
     """Builds start from the spare site, which shares files with the published one: what
     the engine writes must never land in a shared file (it would change the live site)."""

@@ -151,3 +151,40 @@ def test_strict_fails_on_a_broken_link_from_a_worker_under_properdocs(tmp_path: 
     assert done.returncode == 1, output
     assert "no-such-page.md" in output and "Page skipped" not in output
     assert re.search(r"warnings? from the other build processes", output), output
+
+
+def _theme_files(config_file: Path, skip_hidden: bool) -> list[tuple[str, str]]:
+    """The static files MkDocs takes from the theme of `config_file`, as it finds them."""
+    from handbook.engine.mkdocs_theme import skip_hidden_folders
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(config_file))
+    if skip_hidden:
+        skip_hidden_folders(config.theme)
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return sorted((f.src_uri, f.abs_src_path) for f in files)
+
+
+def test_the_theme_listing_finds_the_static_files_mkdocs_finds(tmp_path: Path) -> None:
+    """MkDocs lists every theme file to find the static ones (and drops those under hidden
+    folders); the listing that never enters hidden folders (Material's 14,000 icons) finds
+    the same files, here with Material and a custom folder holding hidden folders of its
+    own at several depths, a hidden file and a file that overrides one of Material's."""
+    custom = tmp_path / "theme"
+    for name in ("extra.css", "assets/images/logo.svg", ".hidden.css", ".icons/own.svg",
+                 "assets/.cache/x.js", "assets/.cache/deeper/y.css", "deep/a/b/c.js",
+                 "assets/javascripts/bundle.js"):
+        (custom / name).parent.mkdir(parents=True, exist_ok=True)
+        (custom / name).write_text("x", "utf-8")
+    (tmp_path / "docs").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\ntheme:\n  name: material\n  custom_dir: theme\n", "utf-8")
+    plain = _theme_files(config, skip_hidden=False)
+    assert _theme_files(config, skip_hidden=True) == plain
+    found = dict(plain)
+    assert {"extra.css", "assets/images/logo.svg", "deep/a/b/c.js"} <= found.keys()
+    assert found["assets/javascripts/bundle.js"] == str(custom / "assets/javascripts/bundle.js")
+    assert not any("/." in "/" + name for name in found)
+    assert len(found) > 20  # Material's own assets are there

@@ -40,6 +40,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
+from .mkdocs_theme import skip_hidden_folders
 from .preview import IdleCollector, PreviewIndex
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
@@ -140,6 +141,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # others; text escaped once as Markup reads right in both (`| e` leaves Markup alone).
         # The generated config holds the title escaped already (engine_config.py): only its
         # type changes here.
+        skip_hidden_folders(config.theme)  # a speed-up: the same static files, found sooner
         if not isinstance(config.site_name, Markup):
             config.site_name = Markup(config.site_name)
         for key in ("site_description", "site_author"):

@@ -39,6 +39,7 @@ _SITE_DIR = re.compile(r"""^site_dir:\s*['"]?([^'"#\n]+?)['"]?\s*(?:#.*)?$""", r
 # The command line `check` found not up to date, for `record` once that build is published
 # (None when the build was not started from the command line, e.g. in tests).
 ARGV: list[str] | None = None
+FOUND: dict[str, str] | None = None  # the inputs `check` read, if it got that far
 
 
 def _command(argv: list[str]) -> list[str]:
@@ -117,8 +118,9 @@ def _stamp(root: Path) -> Path:
 def check(argv: list[str]) -> str | None:
     """The line to print when the site is up to date for this command, else None (and the
     command line is kept for `record`)."""
-    global ARGV
+    global ARGV, FOUND
     started = time.perf_counter()
+    FOUND = None
     if "--help" in argv:
         return None
     if "--clean" in argv:  # builds all the same, and what it publishes is recorded
@@ -126,18 +128,20 @@ def check(argv: list[str]) -> str | None:
         return None
     root = _root(argv)
     site = _site(root)
+    found = None
     try:
         stamp = json.loads(_stamp(root).read_text("utf-8"))
-        fresh = (isinstance(stamp, dict) and stamp.get("format") == FORMAT and site.is_dir()
-                 and stamp.get("inputs") == digest(json.dumps(inputs(argv, root, site),
-                                                              sort_keys=True))
-                 and stamp.get("site") == published(site))
+        fresh = isinstance(stamp, dict) and stamp.get("format") == FORMAT and site.is_dir()
+        if fresh:
+            found = inputs(argv, root, site)
+            fresh = (stamp.get("inputs") == digest(json.dumps(found, sort_keys=True))
+                     and stamp.get("site") == published(site))
     except (OSError, ValueError):
         fresh = False
     if fresh:
         return (f"Nothing changed since the last build: {site.name}/ is up to date "
                 f"({time.perf_counter() - started:.1f} s).")
-    ARGV = list(argv)
+    ARGV, FOUND = list(argv), found
     return None
 
 
@@ -162,8 +166,12 @@ def record(site: Path, before: dict[str, str] | None) -> None:
 
 
 def started() -> dict[str, str] | None:
-    """The inputs as the build starts (for `record`), when it came from the command line."""
+    """The inputs as the build starts (for `record`), when it came from the command line:
+    those `check` read, if it did (earlier still: a file edited since then makes `record`
+    find a change and keep no stamp), else read now."""
     if ARGV is None:
         return None
+    if FOUND is not None:
+        return FOUND
     root = _root(ARGV)
     return inputs(ARGV, root, _site(root))
