@@ -241,3 +241,33 @@ def test_stopping_a_parallel_build_stops_the_workers_and_keeps_the_site(
     assert _tree(root / "site") == before
     assert handbook("build", cwd=root).returncode == 0  # clears what the killed build left
     assert not list(tmp_path.rglob(".site-new-*"))
+
+
+def test_a_worker_hands_over_only_the_pages_it_built(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The anchor check runs in the main process, which has the anchors and links of the
+    pages taken over from the page cache itself: a worker's result holds its own pages only
+    (it held every page's, megabytes of JSON written and read back on each rebuild)."""
+    import json
+    from types import SimpleNamespace
+
+    from handbook.engine import mkdocs_parallel
+    from handbook.engine.mkdocs_plugin import HandbookPlugin
+
+    def leave(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(mkdocs_parallel, "leave", leave)
+    worker = mkdocs_parallel.ParallelBuild(2)
+    worker.index, worker.result = 1, tmp_path / "result.json"
+    worker.warnings = mkdocs_parallel.WarningCount()
+    worker.anchors["built.md"], worker.links["built.md"] = ["intro"], {}
+    plugin = HandbookPlugin()
+    plugin.error_docs, plugin.parallel = None, worker
+    taken = SimpleNamespace(anchors=["kept"], links={"built.md": {"intro": "built.md#intro"}})
+    plugin.cache = SimpleNamespace(reused={"taken.md"}, records={"taken.md": taken})
+    with pytest.raises(SystemExit) as leaving:
+        plugin.on_post_build(config=SimpleNamespace(plugins={}))
+    assert leaving.value.code == 0
+    handed = json.loads(worker.result.read_text("utf-8"))
+    assert handed["anchors"] == {"built.md": ["intro"]} and handed["links"] == {"built.md": {}}

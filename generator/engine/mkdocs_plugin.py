@@ -229,7 +229,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             preview.rebuild(self.server)
         search = getattr(config.plugins.get("material/search"), "search_index", None)
         if self.parallel:
-            if self.cache is not None:  # the anchor check covers the pages taken over
+            # The anchor check (in the main process) covers the pages taken over too; a
+            # worker hands over only its own pages' (every page's were 8 MB of JSON to
+            # write and read back on a title rebuild of the bench set).
+            if self.cache is not None and not self.parallel.is_worker:
                 for src in self.cache.reused:
                     record = self.cache.records[src]
                     self.parallel.anchors[src], self.parallel.links[src] = (
