@@ -326,8 +326,10 @@ def engine_files(project: Project, site: dict[str, Any] | None, nav: list[Any] |
     engine = {f"{THEME_FOLDER}/{name}": data
               for name, data in theme_files(project.root, settings).items()}
     extra = {"alternates": alternates(languages)} if languages and project.language else {}
+    memo = project.build / "cache" / "engine-config.bin" if project.cache else None
     engine[CONFIG_NAME] = engine_config(settings, root=project.root, build=project.build,
-                                        docs=project.docs, site=site, nav=nav, **extra)
+                                        docs=project.docs, site=site, nav=nav, memo=memo,
+                                        **extra)
     return engine
 
 

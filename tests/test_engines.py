@@ -56,6 +56,41 @@ def test_tags_of_the_project_config_survive(tmp_path: Path) -> None:
     assert isinstance(read_project_config(config, tmp_path)["extra"]["key"], Tagged)
 
 
+def test_the_generated_config_comes_from_its_memo_only_for_the_same_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated config's YAML is kept with a key of the data it was made from: the same
+    data gives the memo's text without dumping, byte for byte what dumping gives; other data,
+    a list used twice (written once, with an alias) instead of two equal lists, or a damaged
+    memo give a new dump."""
+    settings = {"site_name": "x", "extra": {"key": Tagged("!ENV", ["HOME", "nothing"])}}
+    memo = tmp_path / "build" / "cache" / "engine-config.bin"
+
+    def made(nav: list[object], kept: Path | None = memo) -> bytes:
+        return engine_config(settings, root=tmp_path, build=tmp_path / "build",
+                             docs=tmp_path / "build/docs", site={"title": "T"}, nav=nav,
+                             memo=kept)
+
+    def dumped(nav: list[object]) -> bytes:
+        return made(nav, None)
+
+    first = made([{"Home": "index.md"}])
+    assert first == dumped([{"Home": "index.md"}]) and memo.is_file()
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml, "dump", lambda *a, **k: pytest.fail("dumped again"))
+        assert made([{"Home": "index.md"}]) == first
+    assert b"Other" in made([{"Other": "index.md"}]) != first
+    pages = ["a.md", "b.md"]
+    twice = made([{"A": pages}, {"B": pages}])
+    assert twice == dumped([{"A": pages}, {"B": pages}]) and b"*id001" in twice
+    assert made([{"A": list(pages)}, {"B": list(pages)}]) == dumped(
+        [{"A": list(pages)}, {"B": list(pages)}]) != twice
+    text = memo.read_bytes()
+    memo.write_bytes(text[:-3] + b"zzz")  # damaged: its checksum no longer holds
+    assert made([{"A": list(pages)}, {"B": list(pages)}]) == dumped(
+        [{"A": list(pages)}, {"B": list(pages)}])
+    assert memo.read_bytes() == text  # and it is written again
+
+
 def test_a_missing_engine_is_one_line_naming_the_install(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
