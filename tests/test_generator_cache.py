@@ -39,7 +39,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     build = root / "build"
     for path in sorted(build.rglob("*")):
         relative = path.relative_to(build).as_posix()
-        if path.is_file() and not relative.startswith("cache/"):
+        if path.is_file() and "cache" not in relative.split("/")[:2]:  # build/<lang>/cache
             found[relative] = path.read_bytes().replace(str(root).encode(), b"<root>")
     return found
 
@@ -338,15 +338,30 @@ def test_the_preview_plans_and_renders_only_the_edited_cohort_again(
     assert len(same) > len(second) // 2
 
 
-def test_the_preview_reads_back_only_files_touched_from_outside(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With `keep`, the write stage compares each generated file with what it wrote there
-    last run, in memory, unless the file's stat changed since: a file edited, deleted or
-    replaced by hand in build/docs is read and put right, and only those are read."""
+def _counting_reads(monkeypatch: pytest.MonkeyPatch, docs: Path) -> list[str]:
+    """The generated files the write stage opens to compare, from now on."""
     from handbook.write import files as write_files
 
+    read: list[str] = []
+
+    def counting_open(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode == "rb" and Path(file).is_relative_to(docs):  # not the theme folder
+            read.append(Path(file).relative_to(docs).as_posix())
+        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(write_files, "open", counting_open, raising=False)
+    return read
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["preview", "build"])
+def test_the_write_stage_reads_back_only_files_touched_from_outside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: bool) -> None:
+    """The write stage compares each generated file with what it wrote there last run
+    (the preview in memory, a build by the memo in build/cache/written.bin: each file's
+    hash and stat), unless the file's stat changed since: a file edited, deleted or
+    replaced by hand in build/docs is read and put right, and only those are read."""
     root = make_project(tmp_path / "p")
-    project = replace(Project.at(root), keep=True)
+    project = replace(Project.at(root), keep=keep)
     generate_all(project)
     generate_all(project)  # the calendars' revisions recorded: nothing changes from here
     docs = root / "build/docs"
@@ -357,14 +372,7 @@ def test_the_preview_reads_back_only_files_touched_from_outside(
     text = same_size.read_bytes()
     same_size.write_bytes(text[:-1] + (b"?" if text[-1:] != b"?" else b"!"))
     (docs / "stray.md").write_text("# Not generated\n", "utf-8")
-    read: list[str] = []
-
-    def counting_open(file: str, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if mode == "rb" and Path(file).is_relative_to(docs):  # not the theme folder
-            read.append(Path(file).relative_to(docs).as_posix())
-        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(write_files, "open", counting_open, raising=False)
+    read = _counting_reads(monkeypatch, docs)
     report = generate_all(project)[0][1].report
     assert report is not None
     touched = sorted(p.relative_to(docs).as_posix() for p in (edited, deleted, same_size))
@@ -374,6 +382,28 @@ def test_the_preview_reads_back_only_files_touched_from_outside(
     clean = make_project(tmp_path / "clean")
     assert _snapshot(root) == {path: data.replace(str(clean).encode(), str(root).encode())
                                for path, data in _generate(clean, False).items()}  # type: ignore[union-attr]
+
+
+def test_a_damaged_write_memo_is_ignored(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's write memo that fails its checksum is not used: every generated file is
+    read and compared again, none is written, and the memo is made anew."""
+    root = make_project(tmp_path / "p")
+    generate_all(Project.at(root))
+    generate_all(Project.at(root))  # the calendars' revisions recorded
+    memo = root / "build/cache/written.bin"
+    data = memo.read_bytes()
+    memo.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    docs = root / "build/docs"
+    read = _counting_reads(monkeypatch, docs)
+    report = generate_all(Project.at(root))[0][1].report
+    assert report is not None and report.written == () and report.removed == ()
+    assert sorted(read) == sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")
+                                  if p.is_file() and p.name != ".gitkeep")
+    assert memo.read_bytes() == data
+    read.clear()
+    generate_all(Project.at(root))
+    assert read == []
 
 
 def test_a_build_works_out_the_views_of_the_edited_cohort_only(
