@@ -43,14 +43,7 @@ from .write.engine_config import (
     read_project_config,
     theme_files,
 )
-from .write.files import (
-    Recorded,
-    WriteReport,
-    collect_outputs,
-    write_if_changed,
-    write_tree,
-    written,
-)
+from .write.files import WriteReport, collect_outputs, memo_for, write_if_changed, write_tree
 from .write.ledger import record
 from .write.privacy import check_public
 
@@ -314,11 +307,7 @@ def _generate_all(project: Project, record_revisions: bool) -> list[tuple[Projec
     done: list[tuple[Project, Result]] = []
     for mine, result in prepare_all(project, store=True):
         started = time.perf_counter()
-        memo = written(mine.docs) if mine.keep else \
-            Recorded(mine.build / "cache" / "written.bin", read=mine.cache)
-        report = write_tree(mine.docs, result.outputs, memo)
-        if isinstance(memo, Recorded):
-            memo.save()
+        report = write_tree(mine.docs, result.outputs, memo_for(mine.docs, mine.keep, mine.cache))
         write_engine_files(mine, result.engine)
         if record_revisions and not done and project.language is None:  # the default
             record(mine.content, mine.root, result.plan.calendars.values())

@@ -49,6 +49,9 @@ class Written:
         """What is kept of a file's content to tell it again: here the bytes themselves."""
         return content
 
+    def save(self) -> None:
+        """Nothing to do: the memory is the memo."""
+
 
 class Recorded(Written):
     """`Written` between runs (`handbook build`): kept in a file, each file's SHA-256 in place
@@ -88,6 +91,13 @@ _WRITTEN: dict[str, Written] = {}
 def written(folder: Path) -> Written:
     """This process's memory of `folder` (one per docs folder: each language has its own)."""
     return _WRITTEN.setdefault(str(folder), Written())
+
+
+def memo_for(docs: Path, keep: bool, read: bool = True) -> Written:
+    """The write memo of a docs folder: in this process's memory for a caller that keeps
+    running (`keep`, the preview), else the file beside it in cache/ (`read` False: start
+    afresh, as `--clean` does)."""
+    return written(docs) if keep else Recorded(docs.parent / "cache" / "written.bin", read)
 
 
 def _stat(path: str) -> Stat | None:
@@ -193,6 +203,7 @@ def write_tree(folder: Path, outputs: dict[str, bytes], memo: Written | None = N
             if stat is not None:
                 files[path] = (kept[path], stat)
         memo.files = files
+        memo.save()
     return report
 
 
