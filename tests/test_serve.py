@@ -237,6 +237,43 @@ def test_the_preview_server_polls_faster_and_still_adds_the_reload_script(
         server.observer.join(timeout=5)
 
 
+def test_the_preview_server_looks_for_changes_only_between_rebuilds(tmp_path: Path) -> None:
+    """While a rebuild runs (`IdleCollector.busy`), the dev server's look for changes waits
+    (it took the interpreter's lock from the rebuild at every file); a file saved meanwhile
+    asks for a rebuild once the rebuild is over."""
+    from handbook.engine.preview import POLL_SECONDS, IdleCollector, poll_faster
+    from mkdocs.livereload import LiveReloadServer
+
+    content, docs = tmp_path / "content", tmp_path / "docs"
+    content.mkdir()
+    docs.mkdir()
+    (content / "a.yml").write_text("a: 1\n", "utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
+                              root=str(tmp_path))
+    server.watch(str(docs))
+    server.unwatch(str(docs))
+    collector = IdleCollector()
+    poll_faster(server, collector.listdir)
+    server.watch(str(content))
+    server.observer.start()
+    try:
+        time.sleep(3 * POLL_SECONDS)  # its first look
+        collector.busy()
+        time.sleep(2 * POLL_SECONDS)  # a look under way when the rebuild started ends
+        (content / "a.yml").write_text("a: 22\n", "utf-8")
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild,
+                                                     timeout=6 * POLL_SECONDS)
+        collector.idle()
+        collector.stop()  # no collection of this test's heap
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+    finally:
+        collector.stop()
+        server.observer.stop()
+        server.observer.join(timeout=5)
+
+
 def test_the_idle_collector_collects_between_rebuilds_not_during_them() -> None:
     """After a rebuild, once IDLE_SECONDS pass with no rebuild asked for, the heap is
     collected and frozen; a rebuild asked for in time stops it; rebuilds in a row without

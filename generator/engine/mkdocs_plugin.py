@@ -297,7 +297,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 with contextlib.suppress(KeyError):
                     server.unwatch(path)
             self.server = server
-            preview.poll_faster(server)
+            preview.poll_faster(server, *([self.collector.listdir] if self.collector else []))
         server.watch(str(root / self.config.content))
         for folder in (self.config.templates, self.config.overrides):  # optional folders
             if (root / folder).is_dir():

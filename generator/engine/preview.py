@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import gc
 import html
+import os
 import shutil
 import textwrap
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,24 +75,27 @@ def rebuild(server: Any) -> None:
 POLL_SECONDS = 0.2  # MkDocs' server looks every 0.5 s: on average 0.25 s of each reload
 
 
-def poll_faster(server: Any) -> None:
+def poll_faster(server: Any, listdir: Callable[[Any], Iterator[os.DirEntry[str]]] = os.scandir
+                ) -> None:
     """Have the dev server look for changes every `POLL_SECONDS`: a save waited 0.25 s on
     average (up to 0.5 s) before its rebuild even started. Still polling, like MkDocs, not
     the system's change notifications, which miss edits on network shares and in mounted
     folders; a look at a project's sources is a few milliseconds (5 ms for the bench set's
-    400 files). Only an observer not started and watching nothing is replaced (the plugin
-    has unwatched the generated files); the server keeps its own otherwise. The server's
-    own watching is kept because it also decides to add the live-reload script to pages."""
-    from watchdog.observers.polling import PollingObserver
+    400 files), through `listdir` (`IdleCollector.listdir` holds it during rebuilds). Only
+    an observer not started and watching nothing is replaced (the plugin has unwatched the
+    generated files); the server keeps its own otherwise. The server's own watching is kept
+    because it also decides to add the live-reload script to pages."""
+    from watchdog.observers.polling import PollingObserver, PollingObserverVFS
 
     observer = getattr(server, "observer", None)
     if isinstance(observer, PollingObserver) and not observer.is_alive() \
             and not observer.emitters:
-        server.observer = PollingObserver(timeout=POLL_SECONDS)
+        server.observer = PollingObserverVFS(os.stat, listdir, polling_interval=POLL_SECONDS)
 
 
 IDLE_SECONDS = 1.0  # after a rebuild: the browser has reloaded the page by then
 MOST_REBUILDS = 3  # in a row without an idle moment; then the next one collects first
+HOLD_SECONDS = 5.0  # the longest a look for changes waits for a rebuild to end
 
 
 class IdleCollector:
@@ -111,10 +116,13 @@ class IdleCollector:
         self.timer: threading.Timer | None = None
         self.rebuilds = 0  # since the last collection
         self.server: Any = None  # the dev server, once serving: is a rebuild asked for?
+        self.resting = threading.Event()  # no rebuild running
+        self.resting.set()
 
     def busy(self) -> None:
         """A rebuild starts: no collection during it (but before it, after too many)."""
         self.stop()
+        self.resting.clear()
         self.rebuilds += 1
         if self.rebuilds > MOST_REBUILDS:
             self.collect()
@@ -122,15 +130,27 @@ class IdleCollector:
     def idle(self) -> None:
         """A rebuild is over: collect if no other starts within `IDLE_SECONDS`."""
         self.stop()
+        self.resting.set()
         self.timer = threading.Timer(IDLE_SECONDS, self._when_idle)
         self.timer.daemon = True
         self.timer.start()
 
     def stop(self) -> None:
-        """No collection to come (the server stops, or a rebuild starts)."""
+        """No collection to come (the server stops, or a rebuild starts), and no look for
+        changes held."""
+        self.resting.set()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+    def listdir(self, path: Any) -> Iterator[os.DirEntry[str]]:
+        """The dev server's look for changes (`poll_faster`), held while a rebuild runs (at
+        most `HOLD_SECONDS`): its thread took the interpreter's lock from the rebuild
+        thread at every file it looked at, five times a second. An edit saved meanwhile is
+        found by the first look after the rebuild, as before (the watcher compares with its
+        look before)."""
+        self.resting.wait(HOLD_SECONDS)
+        return os.scandir(path)
 
     def _when_idle(self) -> None:
         if not getattr(self.server, "_want_rebuild", False):  # a save is waiting: let it be
