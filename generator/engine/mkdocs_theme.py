@@ -17,7 +17,7 @@ import jinja2
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
-    """Jinja's file loader, listing as it does (tests/test_engines.py compares) but not
+    """Jinja's file loader, listing as it does (tests/test_speedups.py compares) but not
     descending into folders whose name starts with a dot."""
 
     def list_templates(self) -> list[str]:
