@@ -67,7 +67,7 @@ class Recorded(Written):
         super().__init__()
         self.path = path
         if read:
-            with contextlib.suppress(OSError, ValueError, TypeError, EOFError):
+            with contextlib.suppress(OSError, ValueError, TypeError, EOFError, AttributeError):
                 data = path.read_bytes()
                 body = data[len(self.MAGIC) + 32:]
                 if data.startswith(self.MAGIC) and \
