@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -84,6 +85,23 @@ def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T
             for part in range(parts)]
 
 
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def hold_signals() -> set[int | signal.Signals]:
+    """Hold Ctrl-C and SIGTERM until `release_signals` (the mask before, returned, is what
+    it takes), around a fork: Python runs its at-fork handlers (logging's lock among them)
+    as it forks, and a Ctrl-C landing in one was printed as "Exception ignored ...
+    Traceback ... KeyboardInterrupt" instead of stopping the build in one line. Held, it
+    arrives once the parent has recorded its new child (so it is stopped and reaped), and in
+    the child once it knows it is one."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+
+
+def release_signals(previous: set[int | signal.Signals]) -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class WorkerFailed(RuntimeError):
     """A forked child raised: a programming error, reported with the child's traceback."""
 
@@ -94,24 +112,27 @@ def map_parts(function: Callable[[T], R], parts: list[T]) -> list[R]:
     if len(parts) <= 1 or not can_fork():
         return [function(part) for part in parts]
     children: list[tuple[int, int]] = []
-    for part in parts[1:]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, and leave without running anything else
-            os.close(read)
-            code = 0
-            try:
-                payload = pickle.dumps((True, function(part)), pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # everything, a programming error too, goes back
-                payload, code = pickle.dumps((False, traceback.format_exc())), 1
-            with os.fdopen(write, "wb") as stream:
-                stream.write(payload)
-            os._exit(code)
-        os.close(write)
-        children.append((pid, read))
-    try:
+    try:  # even if this process fails (or is stopped while forking), reap every child
+        for part in parts[1:]:
+            read, write = os.pipe()
+            held = hold_signals()
+            pid = os.fork()
+            if pid == 0:  # the child: compute, send, and leave without running anything else
+                os.close(read)
+                code = 0
+                try:
+                    release_signals(held)
+                    payload = pickle.dumps((True, function(part)), pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # everything, a programming error too, goes back
+                    payload, code = pickle.dumps((False, traceback.format_exc())), 1
+                with os.fdopen(write, "wb") as stream:
+                    stream.write(payload)
+                os._exit(code)
+            os.close(write)
+            children.append((pid, read))
+            release_signals(held)
         results = [function(parts[0])]
-    finally:  # even if this process failed, reap every child
+    finally:
         answers = [_collect(pid, read) for pid, read in children]
     failures = [str(value) for ok, value in answers if not ok]  # tracebacks
     if failures:

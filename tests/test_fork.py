@@ -4,6 +4,7 @@ process writes; a failure in any process is reported, never lost."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,35 @@ def test_children_are_reaped_when_this_process_fails() -> None:
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
 
+
+
+_ARMED: list[bool] = []  # a Ctrl-C to send as the next fork returns in this process
+
+
+def _interrupt_after_fork() -> None:
+    if _ARMED:
+        _ARMED.clear()
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+os.register_at_fork(after_in_parent=_interrupt_after_fork)
+
+
+@needs_fork
+def test_a_ctrl_c_while_forking_stops_the_work_in_one_piece(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C that lands while Python runs its at-fork handlers was printed as "Exception
+    ignored ... Traceback ... KeyboardInterrupt" and otherwise lost; it is held for the
+    moment of the fork, so it stops the work as a KeyboardInterrupt, and the child already
+    forked is reaped."""
+    _ARMED.append(True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fork.map_parts(_explode, [[1], [3], [5]])
+    finally:
+        _ARMED.clear()
+    error = capfd.readouterr().err
+    assert "Exception ignored" not in error and "Traceback" not in error, error
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())

@@ -40,7 +40,7 @@ from typing import Any
 
 import jinja2
 
-from ..fork import can_fork, split
+from ..fork import can_fork, hold_signals, release_signals, split
 from ..render.embed import embedded, has_body
 
 SKIP_TEMPLATE = "handbook-not-this-process.html"
@@ -162,13 +162,16 @@ class ParallelBuild:
         for index in range(1, self.jobs):
             handle, name = tempfile.mkstemp(prefix="handbook-worker-", suffix=".json")
             os.close(handle)
+            held = hold_signals()
             pid = os.fork()
             if pid == 0:
                 self.index, self.result, self.workers = index, Path(name), []
+                release_signals(held)
                 self.warnings = WarningCount()
                 logging.getLogger(self.engine).addHandler(self.warnings)
                 break
             self.workers.append((pid, Path(name)))
+            release_signals(held)
         self.owned = shares[self.index]
         self.repeated = None if embeds is None else \
             {body for src in self.owned for body in embeds.get(src, ())}
