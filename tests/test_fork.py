@@ -94,7 +94,8 @@ def _interrupt_after_fork() -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
 
-os.register_at_fork(after_in_parent=_interrupt_after_fork)
+if hasattr(os, "register_at_fork"):  # not where fork is taken away (Windows, NO_FORK)
+    os.register_at_fork(after_in_parent=_interrupt_after_fork)
 
 
 @needs_fork
