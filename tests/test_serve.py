@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, handbook, make_project
@@ -189,6 +190,23 @@ class _Server:
             return found
 
 
+def _sources(root: Path) -> tuple[Path, Path]:
+    """A content folder holding one file, and an empty docs folder."""
+    content, docs = root / "content", root / "docs"
+    content.mkdir()
+    docs.mkdir()
+    (content / "a.yml").write_text("a: 1\n", "utf-8")
+    return content, docs
+
+
+def _dev_server(root: Path) -> Any:
+    """MkDocs' own dev server on a free port (not started)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
+                            root=str(root))
+
+
 def test_the_preview_server_polls_faster_and_still_adds_the_reload_script(
         tmp_path: Path) -> None:
     """MkDocs' own dev server, given the faster observer (engine/preview.py `poll_faster`)
@@ -197,20 +215,14 @@ def test_the_preview_server_polls_faster_and_still_adds_the_reload_script(
     left alone. (That the served pages keep the live-reload script, which the server adds
     only while it watches something: tests/test_csp_browser.py.)"""
     from handbook.engine.preview import POLL_SECONDS, poll_faster
-    from mkdocs.livereload import LiveReloadServer
 
-    content, docs = tmp_path / "content", tmp_path / "docs"
-    content.mkdir()
-    docs.mkdir()
-    (content / "a.yml").write_text("a: 1\n", "utf-8")
-    busy = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
-                            root=str(tmp_path))
+    content, docs = _sources(tmp_path)
+    busy = _dev_server(tmp_path)
     busy.watch(str(docs))
     kept = busy.observer
     poll_faster(busy)
     assert busy.observer is kept
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
-                              root=str(tmp_path))
+    server = _dev_server(tmp_path)
     server.watch(str(docs))
     server.unwatch(str(docs))
     poll_faster(server)
@@ -242,14 +254,9 @@ def test_the_preview_server_looks_for_changes_only_between_rebuilds(tmp_path: Pa
     (it took the interpreter's lock from the rebuild at every file); a file saved meanwhile
     asks for a rebuild once the rebuild is over."""
     from handbook.engine.preview import POLL_SECONDS, IdleCollector, poll_faster
-    from mkdocs.livereload import LiveReloadServer
 
-    content, docs = tmp_path / "content", tmp_path / "docs"
-    content.mkdir()
-    docs.mkdir()
-    (content / "a.yml").write_text("a: 1\n", "utf-8")
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
-                              root=str(tmp_path))
+    content, docs = _sources(tmp_path)
+    server = _dev_server(tmp_path)
     server.watch(str(docs))
     server.unwatch(str(docs))
     collector = IdleCollector()
