@@ -55,12 +55,28 @@ def run() -> None:
     except KeyboardInterrupt:  # before click's own handling starts (shell completion check)
         click.echo("Interrupted.", err=True)
         code = INTERRUPTED
+    except SystemExit as done:  # a command's own exit code (a build's 130 after Ctrl-C)
+        # leaves through `_exit` too: through Python's shutdown, `python -m handbook` ended
+        # killed by SIGINT (-2) whenever the Ctrl-C had landed in source that `exec` ran
+        # (a dataclass making its methods, while MkDocs is imported), handled or not.
+        code = _exit_code(done.code)
     except OSError as error:
         if error.errno != errno.EPIPE:  # output piped into a program that stopped reading
             raise
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (nothing may be flushed to the pipe)
         code = 1
     _exit(code if isinstance(code, int) else 0)
+
+
+def _exit_code(code: object) -> int:
+    """The status Python gives `sys.exit(code)`: None is 0, a number itself, anything else
+    is printed and is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 def _exit(code: int) -> None:
