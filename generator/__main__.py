@@ -29,7 +29,9 @@ def _interrupted_early(signum: int, frame: FrameType | None) -> None:
 
 def run() -> None:
     """Import the command with Ctrl-C ending the process quietly, then run it."""
-    previous = signal.signal(signal.SIGINT, _interrupted_early)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:  # ignored by whoever started us (nohup): it stays so
+        signal.signal(signal.SIGINT, _interrupted_early)
     if sys.argv[1:2] == ["build"]:  # nothing changed: say so before importing the rest
         from .engine import uptodate
 

@@ -445,6 +445,21 @@ def test_ctrl_c_while_importing_is_one_line(mini: Path, command: list[str]) -> N
     assert early >= 3, "too few tries landed while importing"
 
 
+def test_a_build_started_with_ctrl_c_ignored_keeps_ignoring_it(mini: Path) -> None:
+    """Started with SIGINT ignored (`nohup`, `handbook build &` in a script), a build is not
+    for the terminal's Ctrl-C to stop: not while Python imports the command either."""
+    process = subprocess.Popen([sys.executable, "-m", "handbook", "build", "--clean"],
+                               cwd=mini, start_new_session=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    for _ in range(40):  # through the imports and into the build
+        time.sleep(0.025)
+        os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "Interrupted" not in stderr
+
+
 @pytest.mark.parametrize(("raised", "code", "said"), [
     (SystemExit(130), 130, ""), (SystemExit(None), 0, ""), (SystemExit(1), 1, ""),
     (SystemExit("no project here"), 1, "no project here\n")])
