@@ -88,18 +88,22 @@ def split(items: Sequence[T], weights: Sequence[int], parts: int) -> list[list[T
 HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def hold_signals() -> set[int | signal.Signals]:
+def hold_signals() -> set[int | signal.Signals] | None:
     """Hold Ctrl-C and SIGTERM until `release_signals` (the mask before, returned, is what
-    it takes), around a fork: Python runs its at-fork handlers (logging's lock among them)
-    as it forks, and a Ctrl-C landing in one was printed as "Exception ignored ...
-    Traceback ... KeyboardInterrupt" instead of stopping the build in one line. Held, it
-    arrives once the parent has recorded its new child (so it is stopped and reaped), and in
-    the child once it knows it is one."""
+    it takes; None where the system has no signal masks, Windows), around a fork: Python
+    runs its at-fork handlers (logging's lock among them) as it forks, and a Ctrl-C landing
+    in one was printed as "Exception ignored ... Traceback ... KeyboardInterrupt" instead
+    of stopping the build in one line. Held, it arrives once the parent has recorded its new
+    child (so it is stopped and reaped), and in the child once it knows it is one. Also
+    around the renames that publish a site (engine/publish.py)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
     return signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
 
 
-def release_signals(previous: set[int | signal.Signals]) -> None:
-    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+def release_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class WorkerFailed(RuntimeError):

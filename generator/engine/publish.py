@@ -26,7 +26,6 @@ import html
 import os
 import secrets
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +33,7 @@ from pathlib import Path
 from babel import Locale
 
 from ..errors import HandbookError
+from ..fork import hold_signals, release_signals
 from ..write.engine_config import read_project_config
 
 NEW, OLD, GONE, SPARE = "new", "old", "gone", "spare"
@@ -178,14 +178,11 @@ def discard(staging: Path) -> None:
 def _signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM for the few microseconds between the renames (POSIX only);
     a signal that arrives meanwhile is delivered right after."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    previous = hold_signals()
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        release_signals(previous)
 
 
 def swap(staging: Path, site: Path, keep_spare: bool = False) -> None:
