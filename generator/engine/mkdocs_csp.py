@@ -15,8 +15,9 @@ NONCE = secrets.token_urlsafe(18)  # one per `mkdocs serve` process: its rebuild
 CONFIG_KEY = "handbook_script_nonce"  # config.extra key main.html reads
 
 
-def allow_live_reload(server: Any) -> None:
-    """Give the script MkDocs' LiveReloadServer injects before `</body>` the preview's nonce."""
+def allow_live_reload(server: Any, nonce: str = NONCE) -> None:
+    """Give the script MkDocs' LiveReloadServer injects before `</body>` the preview's nonce
+    (the builder's, when the server runs in a process of its own: preview_server.py)."""
     inject = server._inject_js_into_html  # MkDocs 1.6; the test of the preview covers it
 
     def with_nonce(content: bytes, epoch: float) -> bytes:
@@ -24,6 +25,6 @@ def allow_live_reload(server: Any) -> None:
         at = page.rfind(b"<script>")  # the injected one: the last bare <script> of the page
         if at < 0:
             return page
-        return page[:at] + b'<script nonce="' + NONCE.encode() + b'">' + page[at + 8:]
+        return page[:at] + b'<script nonce="' + nonce.encode() + b'">' + page[at + 8:]
 
     server._inject_js_into_html = with_nonce

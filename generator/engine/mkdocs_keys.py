@@ -233,6 +233,24 @@ class PreviewPages:
         self.titles[page.file.src_uri] = page.title
         self.meta[page.file.src_uri] = dict(page.meta)
 
+    @staticmethod
+    def collect(page: Any) -> dict[str, Any]:
+        """What `built` keeps of a page a forked worker built, as JSON can carry it back
+        (mkdocs_parallel.py); front matter JSON cannot carry (dates) is read again."""
+        meta = dict(page.meta)
+        return {"title": None if page.title is None else str(page.title),
+                "meta": meta if page_cache.json_safe(meta) else None}
+
+    def took(self, collected: dict[str, dict[str, Any]], files: dict[str, Any]) -> None:
+        """`built`, for the pages the workers built (`collect`); `files`: src_uri -> File."""
+        for src, kept in collected.items():
+            self.titles[src] = kept["title"]
+            meta = kept["meta"]
+            if meta is None:
+                with open(files[src].abs_src_path, "rb") as source:
+                    meta = front_matter(self.engine, source.read())
+            self.meta[src] = meta
+
     def forget(self) -> None:
         """After the preview showed an error: every page is built again."""
         self.signatures.clear()

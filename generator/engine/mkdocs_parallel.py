@@ -19,7 +19,9 @@ Warnings are counted, and the pages this process leaves to others are kept quiet
 loggers of the engine that runs the build: `mkdocs.*` under MkDocs, `properdocs.*` under
 ProperDocs, whose logger is also the parent of `mkdocs`.
 
-Only `mkdocs build` forks, never `serve` or a dirty build, and only where `fork.can_fork()`
+`mkdocs build` forks, and so does the preview (`mkdocs serve --dirty`, which `handbook serve`
+runs) in its first build and in its builder process (preview_builder.py), for the pages its
+rebuild changed; never a process running other threads, and only where `fork.can_fork()`
 allows it (Linux); on macOS and Windows the plugin builds in one process, the same bytes. This
 module knows MkDocs internals on purpose, so that the core never has to.
 """
@@ -96,6 +98,9 @@ class _QuietSkips(logging.Filter):
         return not record.getMessage().startswith("Page skipped")
 
 
+_QUIET_SKIPS = _QuietSkips()  # one filter, however many builds a preview's builder runs
+
+
 class WarningCount(logging.Handler):
     """Counts the warnings and errors a worker logs (for `--strict` in the main process)."""
 
@@ -156,7 +161,7 @@ class ParallelBuild:
         self.grouped = {src for src, name in unit.items() if sizes[name] > 1}
         shares = share_out({f.src_uri: os.path.getsize(f.abs_src_path) for f in pages},
                            self.jobs, unit)
-        logging.getLogger(f"{self.engine}.commands.build").addFilter(_QuietSkips())
+        logging.getLogger(f"{self.engine}.commands.build").addFilter(_QUIET_SKIPS)
         sys.stdout.flush()
         sys.stderr.flush()
         for index in range(1, self.jobs):

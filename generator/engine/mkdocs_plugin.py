@@ -33,7 +33,7 @@ from ..errors import HandbookError
 from ..fork import can_fork, cpu_count
 from ..render.embed import BodyReuse, drop_markers
 from ..write.names import CONFIG_NAME, THEME_FOLDER
-from . import page_cache, preview
+from . import page_cache, preview, preview_builder
 from .cache_files import page_url
 from .mkdocs_cache import PageCache, theme_templates
 from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
@@ -86,6 +86,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     server: Any = None  # the preview's server, once it watches only what authors edit
     collector: IdleCollector | None = None  # the preview's garbage collection, when idle
     rebuild_again = False  # the generated config changed beyond its nav: MkDocs must load it
+    builder: preview_builder.Builder | None = None  # the preview's rebuilds, if forked
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -188,11 +189,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     f"{marked} pages show a changed navigation: built again")
         reused = self.cache.start(nav, config, files) if self.cache is not None else set()
         jobs = (self.config.jobs or cpu_count()) if can_fork() else 1
-        to_build = [f for f in files.documentation_pages() if f.src_uri not in reused]
-        if self.command == "build" and not self.dirty and jobs > 1 and worth_forking(to_build):
+        pages = files.documentation_pages()
+        if self.command == "build" and not self.dirty:
+            collect = self.cache.collect if self.cache is not None else None
+        elif self.preview is not None and self.error_docs is None:  # the preview's builder
+            collect = self.preview.collect  # (preview_builder.py) or its first build
+            reused = {f.src_uri for f in pages if not f.is_modified()}
+        else:
+            jobs = 1
+        to_build = [f for f in pages if f.src_uri not in reused]
+        if jobs > 1 and worth_forking(to_build):
             logging.getLogger(f"{engine_of(config)}.plugins.handbook").info(
                 f"Building {len(to_build)} pages on {jobs} processes")
-            collect = self.cache.collect if self.cache is not None else None
             self.parallel = ParallelBuild(jobs, engine_of(config), collect)
             if self.cache is not None:
                 self.cache.defer_links = True
@@ -238,6 +246,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     self.parallel.anchors[src], self.parallel.links[src] = (
                         record.anchors, record.links)
             self.parallel.finish(config)
+            if self.preview is not None:  # the workers' pages, as on_post_page keeps them
+                self.preview.took(self.parallel.collected, self.parallel.files)
         # Every entry built is in now (the workers' too): hyphenated words, findable joined
         # up. The entries of the pages taken over have them already (the cache keeps them).
         if search is not None:
@@ -288,6 +298,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # Repeated bodies are cleaned on every page that shows them, copied or converted.
         return sanitize_html(drop_markers(html))
 
+    @event_priority(-100)  # last: the builder forked here holds what every plugin set up
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = (Path(config.config_file_path).parent / self.config.project).resolve()
         if preview.can_rebuild(server):
@@ -306,11 +317,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.collector is not None:
             self.collector.server = server
         allow_live_reload(server)
+        if self.server is not None and self.dirty:
+            self.builder = preview_builder.start(server, builder, self, config,
+                                                 engine_of(config))
         return server
 
     def on_shutdown(self) -> None:
         if self.collector is not None:
             self.collector.stop()
+        if self.builder is not None:
+            self.builder.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.collector is not None:

@@ -25,6 +25,7 @@ import os
 import shutil
 import textwrap
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,10 @@ class IdleCollector:
         self.server: Any = None  # the dev server, once serving: is a rebuild asked for?
         self.resting = threading.Event()  # no rebuild running
         self.resting.set()
+        # False in the preview's builder process (preview_builder.py), which must keep to
+        # one thread to fork: there its loop asks `idle_in` and calls `when_idle`.
+        self.threaded = True
+        self.due: float | None = None  # when an unthreaded collector is idle enough
 
     def busy(self) -> None:
         """A rebuild starts: no collection during it (but before it, after too many)."""
@@ -131,17 +136,33 @@ class IdleCollector:
         """A rebuild is over: collect if no other starts within `IDLE_SECONDS`."""
         self.stop()
         self.resting.set()
+        if not self.threaded:
+            self.due = time.monotonic() + IDLE_SECONDS
+            return
         self.timer = threading.Timer(IDLE_SECONDS, self._when_idle)
         self.timer.daemon = True
         self.timer.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
         """No collection to come (the server stops, or a rebuild starts), and no look for
-        changes held."""
+        changes held. `wait`: until the timer's thread has ended (a collection under way
+        finishes first), so that the process may fork."""
         self.resting.set()
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.due = None
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
+            if wait and timer is not threading.current_thread():
+                timer.join()
+
+    def idle_in(self) -> float | None:
+        """Unthreaded: seconds until `when_idle` is due (None: nothing to collect)."""
+        return None if self.due is None else max(0.0, self.due - time.monotonic())
+
+    def when_idle(self) -> None:
+        """Unthreaded: the idle moment came with no rebuild asked for."""
+        self.due = None
+        self._when_idle()
 
     def listdir(self, path: Any) -> Iterator[os.DirEntry[str]]:
         """The dev server's look for changes (`poll_faster`), held while a rebuild runs (at

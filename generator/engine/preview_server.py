@@ -1,0 +1,71 @@
+"""The preview's web server in a process of its own: `python -m handbook.engine.preview_server`.
+
+The process MkDocs' `serve` started becomes this once it has forked the preview's builder
+(preview_builder.py): Python starts afresh in it, so the first build's heap lives only in the
+builder. This is the dev server MkDocs would have run, set up as the plugin and MkDocs set
+theirs up (the same address, folder, watched paths, faster polling, error pages and live-reload
+nonce, and MkDocs' log lines), except that each rebuild is a request to the builder. On the way
+out (Ctrl-C, SIGTERM, the builder gone) it stops the builder, which runs the plugins'
+on_shutdown, and removes the site folder, as `mkdocs serve` does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+from typing import Any
+
+from .mkdocs_csp import allow_live_reload
+from .preview import poll_faster
+from .preview_builder import Builder
+
+
+def serve(settings: dict[str, Any]) -> None:
+    engine = settings["engine"]
+    cli = importlib.import_module(f"{engine}.__main__")
+    state = cli.State(log_name=engine, level=settings["level"])  # noqa: F841 (its handler)
+    livereload = importlib.import_module(f"{engine}.livereload")
+    builder = Builder(settings["builder"], settings["requests"], settings["answers"])
+    root = settings["root"]
+    server = livereload.LiveReloadServer(builder=builder.build, host=settings["host"],
+                                         port=settings["port"], root=root,
+                                         mount_path=settings["mount_path"])
+    builder.server = server
+
+    def error_page(code: int) -> bytes | None:  # what `mkdocs serve` shows for 404 and 500
+        page = os.path.join(root, f"{code}.html")
+        if code in (404, 500) and os.path.isfile(page):
+            with open(page, "rb") as found:
+                return found.read()
+        return None
+
+    server.error_handler = error_page
+    poll_faster(server)
+    for path in settings["watch"]:
+        server.watch(path)
+    allow_live_reload(server, settings["nonce"])
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            logging.getLogger(f"{engine}.commands.serve").info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        builder.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM: the same way out as Ctrl-C (`mkdocs serve` died and left its folder)."""
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    serve(json.loads(sys.argv[1]))
