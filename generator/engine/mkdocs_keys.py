@@ -191,11 +191,13 @@ class PreviewPages:
         self.titles: dict[str, str | None] = {}
         self.meta: dict[str, dict[str, Any]] = {}
         self.whole: str | None = None  # the nav's key (NavSignatures.whole) at the last build
+        self.modified: set[str] = set()  # the pages this build rebuilds (`mark` tells)
 
     def mark(self, nav: Any, files: Any, config: Any) -> int:
         """Touch the file of each page whose view of the nav changed; how many (on_nav)."""
         pages = files.documentation_pages()
         changed = {f.src_uri for f in pages if f.is_modified()}
+        self.modified = set(changed)
         unknown, untitled = secrets.token_hex(8), set()
         for file in pages:
             if file.src_uri in changed or file.src_uri not in self.meta:
@@ -225,6 +227,7 @@ class PreviewPages:
             if self.signatures.get(file.src_uri) not in (None, key) and \
                     file.src_uri not in changed:
                 os.utime(file.abs_src_path)
+                self.modified.add(file.src_uri)
                 marked += 1
             self.signatures[file.src_uri] = key
         return marked

@@ -194,7 +194,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             collect = self.cache.collect if self.cache is not None else None
         elif self.preview is not None and self.error_docs is None:  # the preview's builder
             collect = self.preview.collect  # (preview_builder.py) or its first build
-            reused = {f.src_uri for f in pages if not f.is_modified()}
+            reused = {f.src_uri for f in pages} - self.preview.modified
         else:
             jobs = 1
         to_build = [f for f in pages if f.src_uri not in reused]
@@ -248,6 +248,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.parallel.finish(config)
             if self.preview is not None:  # the workers' pages, as on_post_page keeps them
                 self.preview.took(self.parallel.collected, self.parallel.files)
+                if self.rendered is not None:
+                    self.rendered.update(page_url(self.parallel.files[src])
+                                         for src in self.parallel.collected)
         # Every entry built is in now (the workers' too): hyphenated words, findable joined
         # up. The entries of the pages taken over have them already (the cache keeps them).
         if search is not None:

@@ -187,8 +187,9 @@ def _become_builder(parent: int, plugin: Any) -> _State:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before that took effect
         os._exit(0)
-    if plugin.collector is not None:
-        plugin.collector.threaded = False  # collected between requests: see _serve_builds
+    if plugin.collector is not None:  # collected between requests (_serve_builds), the
+        plugin.collector.threaded = False  # first build's heap first
+        plugin.collector.idle()
     return state
 
 

@@ -27,8 +27,7 @@ from .preview_builder import Builder
 
 def serve(settings: dict[str, Any]) -> None:
     engine = settings["engine"]
-    cli = importlib.import_module(f"{engine}.__main__")
-    state = cli.State(log_name=engine, level=settings["level"])  # noqa: F841 (its handler)
+    _log_as_cli(engine, settings["level"])
     livereload = importlib.import_module(f"{engine}.livereload")
     builder = Builder(settings["builder"], settings["requests"], settings["answers"])
     root = settings["root"]
@@ -60,6 +59,17 @@ def serve(settings: dict[str, Any]) -> None:
     finally:
         builder.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _log_as_cli(engine: str, level: int) -> None:
+    """The engine's log as its command line set it up (`State` in its __main__): its lines
+    on stderr in its format, at the level it ran with."""
+    logger = logging.getLogger(engine)
+    logger.setLevel(level)
+    logger.propagate = False
+    stream = logging.StreamHandler()
+    stream.setFormatter(importlib.import_module(f"{engine}.__main__").ColorFormatter())
+    logger.addHandler(stream)
 
 
 def _stop(signum: int, frame: Any) -> None:

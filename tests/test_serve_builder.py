@@ -1,0 +1,173 @@
+"""The preview's builder process (engine/preview_builder.py): rebuilds on every core, the same
+pages as one process builds, and a clean end however the preview is stopped."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+from test_serve import free_port, wait_for
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the builder is forked: Linux only")
+
+
+class Preview:
+    """`handbook serve` in a session of its own, its log in a file."""
+
+    def __init__(self, root: Path, log: Path) -> None:
+        self.port, self.log = free_port(), log
+        self.base = f"http://127.0.0.1:{self.port}"
+        with log.open("wb") as stream:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "handbook", "serve", "--dev-addr",
+                 f"127.0.0.1:{self.port}"], cwd=root, stdout=stream,
+                stderr=subprocess.STDOUT, start_new_session=True,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_PDF": "0"})
+
+    def text(self) -> str:
+        return self.log.read_text("utf-8", errors="replace")
+
+    def settings(self) -> dict[str, object]:
+        """What the server process was started with (preview_server.py's argument)."""
+        args = Path(f"/proc/{self.process.pid}/cmdline").read_bytes().split(b"\0")
+        assert args[2] == b"handbook.engine.preview_server", args
+        found: dict[str, object] = json.loads(args[3])
+        return found
+
+    def builder(self) -> int:
+        builder = self.settings()["builder"]
+        assert isinstance(builder, int)
+        return builder
+
+    def site(self) -> dict[str, bytes]:
+        """The folder the preview serves, every file, with its port and live-reload nonce
+        (one per preview) taken out."""
+        settings = self.settings()
+        root, nonce = Path(str(settings["root"])), str(settings["nonce"]).encode()
+        port = str(self.port).encode()
+        found = {}
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            if path.suffix == ".gz":  # the sitemap's copy: its header holds a time
+                data = gzip.decompress(data)
+            found[path.relative_to(root).as_posix()] = data.replace(port, b"PORT").replace(
+                nonce, b"NONCE")
+        return found
+
+    def ended(self, timeout: float = 30) -> int:
+        return self.process.wait(timeout=timeout)
+
+
+@contextmanager
+def previewing(root: Path, log: Path) -> Iterator[Preview]:
+    preview = Preview(root, log)
+    try:
+        wait_for(f"{preview.base}/", "</html>", timeout=120)
+        yield preview
+    finally:
+        if preview.process.poll() is None:
+            os.killpg(preview.process.pid, signal.SIGKILL)
+            preview.process.wait()
+
+
+def _jobs(root: Path, jobs: int) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("  - handbook:", f"  - handbook:\n      jobs: {jobs}"),
+                      "utf-8")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return status == "Z"
+
+
+def test_the_preview_rebuilds_on_every_core_and_serves_what_one_process_builds(
+        tmp_path: Path) -> None:
+    """An edited theme partial rebuilds every page: in the builder, shared out among its
+    workers; the preview then serves, file for file, what a preview of the edited project
+    built by one process serves."""
+    root = make_project(tmp_path / "shared")
+    _jobs(root, 3)
+    footer = root / "site_overrides/partials/copyright.html"
+    with previewing(root, tmp_path / "shared.log") as preview:
+        assert preview.builder() != preview.process.pid
+        builder_state = Path(f"/proc/{preview.builder()}/status").read_text()
+        assert f"PPid:\t{preview.process.pid}" in builder_state  # the server's child
+        assert "Threads:\t1\n" in builder_state  # so it may fork
+        before = preview.text().count("on 3 processes")
+        footer.write_text(footer.read_text("utf-8") + "\n<p>Footer token 4711</p>\n", "utf-8")
+        wait_for(f"{preview.base}/", "Footer token 4711", timeout=120)
+        time.sleep(1)  # the log line of the rebuild's end
+        assert preview.text().count("on 3 processes") == before + 1, preview.text()
+        shared = preview.site()
+    alone = make_project(tmp_path / "alone")
+    _jobs(alone, 1)
+    (alone / "site_overrides/partials/copyright.html").write_text(footer.read_text("utf-8"),
+                                                                  "utf-8")
+    with previewing(alone, tmp_path / "alone.log") as preview:
+        wait_for(f"{preview.base}/", "Footer token 4711")
+        assert "processes" not in preview.text()
+        single = preview.site()
+    assert sorted(shared) == sorted(single)
+    differ = [name for name in shared if shared[name] != single[name]]
+    assert differ == [], differ[:10]
+
+
+def test_ctrl_c_ends_the_preview_its_builder_and_its_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    cohort = next((root / "content/programs").rglob("cohorts/*.yml"))
+    with previewing(root, tmp_path / "serve.log") as preview:
+        builder, folder = preview.builder(), Path(str(preview.settings()["root"]))
+        cohort.write_text(cohort.read_text("utf-8") + "\n# an edit\n", "utf-8")
+        deadline = time.monotonic() + 60
+        while preview.text().count("Reloading browsers") < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.killpg(preview.process.pid, signal.SIGINT)  # what the terminal sends
+        assert preview.ended() == 0
+        assert "Shutting down..." in preview.text()
+        assert "Traceback" not in preview.text(), preview.text()
+        assert _gone(builder) and not folder.exists()
+
+
+def test_stopping_the_server_stops_the_builder(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    with previewing(root, tmp_path / "serve.log") as preview:
+        builder, folder = preview.builder(), Path(str(preview.settings()["root"]))
+        preview.process.terminate()  # SIGTERM to the server alone
+        preview.ended()
+        deadline = time.monotonic() + 15
+        while not _gone(builder) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(builder) and not folder.exists()
+        assert "Traceback" not in preview.text(), preview.text()
+
+
+def test_a_builder_that_died_ends_the_preview_with_one_message(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    cohort = next((root / "content/programs").rglob("cohorts/*.yml"))
+    with previewing(root, tmp_path / "serve.log") as preview:
+        os.kill(preview.builder(), signal.SIGKILL)
+        cohort.write_text(cohort.read_text("utf-8") + "\n# an edit\n", "utf-8")
+        assert preview.ended() == 1
+        text = preview.text()
+        assert re.search(r"The preview's build process ended unexpectedly \(exit status -9\); "
+                         r"start `handbook serve` again\.", text), text
+        assert "Traceback" not in text, text
+
