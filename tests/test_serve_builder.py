@@ -171,3 +171,28 @@ def test_a_builder_that_died_ends_the_preview_with_one_message(tmp_path: Path) -
                          r"start `handbook serve` again\.", text), text
         assert "Traceback" not in text, text
 
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_server_ends_an_idle_builder_by_its_pipe_and_a_busy_one_at_once(busy: bool) -> None:
+    """At shutdown an idle builder sees its pipe close (and runs the plugins' on_shutdown);
+    one in the middle of a rebuild would not look at its pipe before the rebuild ends, so it
+    gets SIGTERM at once, not after `STOP_SECONDS`."""
+    from handbook.engine.preview_builder import STOP_SECONDS, Builder
+
+    requests, to_builder = os.pipe()
+    from_builder, answers = os.pipe()
+    stand_in = subprocess.Popen(  # reads its pipe to its end, or is busy for a minute
+        [sys.executable, "-c", "import os, sys, time\n"
+         "time.sleep(60) if sys.argv[2] == '1' else os.read(int(sys.argv[1]), 1)",
+         str(requests), "1" if busy else "0"], pass_fds=(requests,))
+    os.close(requests)
+    os.close(answers)
+    builder = Builder(stand_in.pid, to_builder, from_builder)
+    builder.waiting = busy
+    started = time.monotonic()
+    builder.stop()
+    assert time.monotonic() - started < STOP_SECONDS / 2
+    assert _gone(stand_in.pid)
+    with pytest.raises(ChildProcessError):  # reaped by stop()
+        os.waitpid(stand_in.pid, os.WNOHANG)

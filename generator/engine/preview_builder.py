@@ -54,16 +54,19 @@ class Builder:
 
     def __init__(self, pid: int, requests: int, answers: int, server: Any = None) -> None:
         self.pid, self.requests, self.answers, self.server = pid, requests, answers, server
+        self.waiting = False  # for the answer to a request: the builder is building
 
     def build(self) -> None:
         """The dev server's rebuild (`server.builder`): ask the builder, wait for its answer."""
+        self.waiting = True
         try:
             os.write(self.requests, b"b")
             answer = os.read(self.answers, 1)
         except BrokenPipeError:
             answer = b""
-        if not answer:
-            status = self.reap(os.WNOHANG)
+        self.waiting = False
+        if not answer:  # its end of the pipe closed: it is ending, or has ended
+            status = self.reap()
             raise SystemExit(f"The preview's build process ended unexpectedly ({status}); "
                              "start `handbook serve` again.")
         if answer[0] & AGAIN:
@@ -73,21 +76,21 @@ class Builder:
         if answer[0] & FAILED:
             raise RebuildFailed("the rebuild failed: the build process printed why, above")
 
-    def reap(self, options: int = 0) -> str:
+    def reap(self) -> str:
         with contextlib.suppress(ChildProcessError):
-            pid, status = os.waitpid(self.pid, options)
-            if pid:
-                return f"exit status {os.waitstatus_to_exitcode(status)}"
+            _, status = os.waitpid(self.pid, 0)
+            return f"exit status {os.waitstatus_to_exitcode(status)}"
         return "gone"
 
     def stop(self) -> None:
         """End the builder (the server shuts down): it runs the plugins' on_shutdown and
-        exits once its pipe is closed; after `STOP_SECONDS`, or if it is building, SIGTERM,
-        then SIGKILL."""
+        exits once its pipe is closed; if it is building, or still there after
+        `STOP_SECONDS`, SIGTERM (it stops its workers), then SIGKILL."""
         for fd in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        for stop in (None, signal.SIGTERM, signal.SIGKILL):
+        for stop in ((signal.SIGTERM,) if self.waiting else (None, signal.SIGTERM)) + (
+                signal.SIGKILL,):
             if stop is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(self.pid, stop)

@@ -56,7 +56,9 @@ def serve(settings: dict[str, Any]) -> None:
             logging.getLogger(f"{engine}.commands.serve").info("Shutting down...")
         finally:
             server.shutdown()
-    finally:
+    finally:  # a second Ctrl-C or SIGTERM ends the process at once, without a traceback
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         builder.stop()
         shutil.rmtree(root, ignore_errors=True)
 
