@@ -220,4 +220,5 @@ def _serve_builds(requests: int, answers: int, builder: Callable[[], None], serv
             answer |= AGAIN
         sys.stdout.flush()
         sys.stderr.flush()
-        os.write(answers, bytes([answer]))
+        with contextlib.suppress(BrokenPipeError):  # the server is gone: the read ends it
+            os.write(answers, bytes([answer]))
