@@ -40,10 +40,13 @@ class Preview:
         return self.log.read_text("utf-8", errors="replace")
 
     def settings(self) -> dict[str, object]:
-        """What the server process was started with (preview_server.py's argument)."""
+        """What the server process was started with (in its environment)."""
         args = Path(f"/proc/{self.process.pid}/cmdline").read_bytes().split(b"\0")
         assert args[2] == b"handbook.engine.preview_server", args
-        found: dict[str, object] = json.loads(args[3])
+        environ = Path(f"/proc/{self.process.pid}/environ").read_bytes().split(b"\0")
+        name = b"HANDBOOK_PREVIEW_SERVER="
+        found: dict[str, object] = json.loads(
+            next(v for v in environ if v.startswith(name))[len(name):])
         return found
 
     def builder(self) -> int:

@@ -39,9 +39,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..fork import can_fork, hold_signals, release_signals
+from .preview import rebuild
 
 FAILED, AGAIN = 1, 2  # the bits of the builder's answer
 STOP_SECONDS = 10.0  # the builder's time to end once asked, before it is killed
+SETTINGS = "HANDBOOK_PREVIEW_SERVER"  # what the server is set up with (preview_server.py)
 
 
 class RebuildFailed(Exception):
@@ -70,8 +72,6 @@ class Builder:
             raise SystemExit(f"The preview's build process ended unexpectedly ({status}); "
                              "start `handbook serve` again.")
         if answer[0] & AGAIN:
-            from .preview import rebuild
-
             rebuild(self.server)
         if answer[0] & FAILED:
             raise RebuildFailed("the rebuild failed: the build process printed why, above")
@@ -89,8 +89,9 @@ class Builder:
         for fd in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        for stop in ((signal.SIGTERM,) if self.waiting else (None, signal.SIGTERM)) + (
-                signal.SIGKILL,):
+        steps = [signal.SIGTERM, signal.SIGKILL] if self.waiting else \
+            [None, signal.SIGTERM, signal.SIGKILL]
+        for stop in steps:
             if stop is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(self.pid, stop)
@@ -159,9 +160,9 @@ def _become_server(builder: Builder, server: Any, config: Any, engine: str) -> N
         os.set_inheritable(fd, True)
     sys.stdout.flush()
     sys.stderr.flush()
-    with contextlib.suppress(OSError):
-        os.execv(sys.executable, [sys.executable, "-m", "handbook.engine.preview_server",
-                                  json.dumps(settings)])
+    with contextlib.suppress(OSError):  # in the environment, which only its user may read
+        os.execve(sys.executable, [sys.executable, "-m", "handbook.engine.preview_server"],
+                  {**os.environ, SETTINGS: json.dumps(settings)})  # (not the nonce in `ps`)
 
 
 class _State:

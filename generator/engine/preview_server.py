@@ -17,12 +17,11 @@ import logging
 import os
 import shutil
 import signal
-import sys
 from typing import Any
 
 from .mkdocs_csp import allow_live_reload
 from .preview import poll_faster
-from .preview_builder import Builder
+from .preview_builder import SETTINGS, Builder
 
 
 def serve(settings: dict[str, Any]) -> None:
@@ -80,4 +79,4 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]))
+    serve(json.loads(os.environ.pop(SETTINGS)))
