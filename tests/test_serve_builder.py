@@ -133,6 +133,34 @@ def test_the_preview_rebuilds_on_every_core_and_serves_what_one_process_builds(
     assert differ == [], differ[:10]
 
 
+def _pages(folder: Path) -> dict[str, int]:
+    """Each HTML page of a served folder (the 404 page aside) and when it was written."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in folder.rglob("*.html") if p.name != "404.html"}
+
+
+def test_a_rebuild_writes_only_the_pages_whose_markdown_changed(tmp_path: Path) -> None:
+    """A pair renamed: the builder writes the three pages of the cohort that show the pair
+    (the generator rewrote their Markdown) and leaves every other page of the served folder
+    as it was."""
+    root = make_project(tmp_path)
+    cohort = root / "content/programs/reverse-mentoring/cohorts/2027-spring-london.yml"
+    text = cohort.read_text("utf-8")
+    name = text.split("mentor: ", 1)[1].split("\n", 1)[0]
+    base = "programs/reverse-mentoring/2027-spring-london/"
+    with previewing(root, tmp_path / "serve.log") as preview:
+        folder = Path(str(preview.settings()["root"]))
+        before = _pages(folder)
+        time.sleep(0.05)  # a coarse clock must still tell a rewritten page
+        cohort.write_text(text.replace(name, "Renamed Person"), "utf-8")
+        wait_for(f"{preview.base}/{base}", "Renamed Person")
+        after = _pages(folder)
+    assert after.keys() == before.keys()
+    written = sorted(page for page in after if after[page] != before[page])
+    assert written == [base + "index.html", base + "pack-coordinator/index.html",
+                       base + "print/index.html"], written
+
+
 def test_ctrl_c_ends_the_preview_its_builder_and_its_folder(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     cohort = next((root / "content/programs").rglob("cohorts/*.yml"))

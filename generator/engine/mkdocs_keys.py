@@ -197,7 +197,9 @@ class PreviewPages:
         """Touch the file of each page whose view of the nav changed; how many (on_nav)."""
         pages = files.documentation_pages()
         changed = {f.src_uri for f in pages if f.is_modified()}
-        self.modified = set(changed)
+        self.modified = modified = set(changed)
+        for file in pages:  # MkDocs asks twice more per page (read, write): answer from here
+            file.is_modified = _member(modified, file.src_uri)
         unknown, untitled = secrets.token_hex(8), set()
         for file in pages:
             if file.src_uri in changed or file.src_uri not in self.meta:
@@ -258,6 +260,14 @@ class PreviewPages:
         """After the preview showed an error: every page is built again."""
         self.signatures.clear()
         self.whole = None
+
+
+def _member(found: set[str], src_uri: str) -> Callable[[], bool]:
+    """A File's `is_modified` once `mark` knows: membership in the set it fills (which also
+    holds the pages it touches afterwards). Equal to the engine's answer, which compares the
+    page's and its output's modification times, without three stat calls per page each time
+    it is asked (twice per page in a rebuild of 3,500 pages: a fifth of a second here)."""
+    return lambda: src_uri in found
 
 
 def front_matter(engine: str, data: bytes) -> dict[str, Any]:
