@@ -106,11 +106,12 @@ def format_loc(loc: Iterable[str | int]) -> str:
 def relative(path: Path, root: Path) -> str:
     """Show paths relative to the project so messages stay short and stable. A link is named
     by where it stands, not where it points."""
-    for mine, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
-                       (path.resolve(), root.resolve())):
-        if mine.is_relative_to(base):
-            return mine.relative_to(base).as_posix()
-    return path.as_posix()
+    mine, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    if not mine.is_relative_to(base):  # resolved only then: a resolve is several lstat calls
+        mine, base = path.resolve(), root.resolve()
+        if not mine.is_relative_to(base):
+            return path.as_posix()
+    return mine.relative_to(base).as_posix()
 
 
 def did_you_mean(value: str, choices: Iterable[str], what: str) -> str:

@@ -136,3 +136,22 @@ def test_check_and_failed_build_leave_no_generated_pages_half_written(tmp_path: 
     assert handbook("build", cwd=root).returncode == 1
     assert snapshot(root / "build/docs") == docs_before
     shutil.rmtree(root / "site")
+
+
+def test_a_message_names_a_file_by_where_it_stands_under_the_project(tmp_path: Path) -> None:
+    """`relative`: under the project as given; through a link to the project, as the
+    resolved paths relate; outside it, the path as it is."""
+    from handbook.errors import relative
+
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    file = root / "content/site.yml"
+    file.write_text("title: x\n", "utf-8")
+    assert relative(file, root) == "content/site.yml"
+    assert relative(Path("content/site.yml"), Path(".")) == "content/site.yml"
+    link = tmp_path / "link"
+    link.symlink_to(root, target_is_directory=True)
+    assert relative(file, link) == "content/site.yml"  # the same folder, by another name
+    assert relative(link / "content/site.yml", root) == "content/site.yml"
+    elsewhere = tmp_path / "elsewhere.yml"
+    assert relative(elsewhere, root) == elsewhere.as_posix()
