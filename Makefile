@@ -17,10 +17,11 @@ UV_VERSION := 0.13.9
 site: $(RUNTIME_STAMP)
 	$(BIN)/handbook build
 
-# Then the build tests again with fork taken away (tests/nofork/sitecustomize.py): the one-process
-# path that macOS and Windows take, which Linux CI would otherwise never run.
+# Then the build and preview tests again with fork taken away (tests/nofork/sitecustomize.py): the
+# one-process path that macOS and Windows take, which Linux CI would otherwise never run.
 NOFORK_TESTS := tests/test_parallel.py tests/test_fork.py tests/test_foundation.py \
-	tests/test_determinism.py tests/test_embed.py tests/test_init.py
+	tests/test_determinism.py tests/test_embed.py tests/test_init.py tests/test_serve.py \
+	tests/test_serve_errors.py
 
 test: lint
 	$(BIN)/python -m pytest

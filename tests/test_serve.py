@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, handbook, make_project
+from conftest import FIXTURES, NO_FORK, handbook, make_project
 from handbook.pipeline import Project, generate
 
 
@@ -94,6 +94,12 @@ def test_mkdocs_serve_rebuilds_when_content_or_templates_change(tmp_path: Path,
     try:
         page = f"http://127.0.0.1:{port}/programs/pilot/first/"
         wait_for(page, "First cohort")
+        if mode == "dirty" and sys.platform.startswith("linux"):
+            # Where it may fork, the preview's process became its web server and a builder
+            # makes the rebuilds; without fork (macOS, Windows, and `make test`'s no-fork
+            # run) the process MkDocs started builds and serves, as `mkdocs serve` does.
+            started = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
+            assert (b"handbook.engine.preview_server" in started) is not NO_FORK, started
         cohort = root / "content/programs/pilot/cohorts/first.yml"
         cohort.write_text(cohort.read_text().replace("title: First cohort",
                                                      "title: Renamed cohort"))
