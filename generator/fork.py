@@ -15,6 +15,7 @@ more than it saves on the sizes a team builds. Where fork is not safe, one proce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -123,16 +124,20 @@ def map_parts(function: Callable[[T], R], parts: list[T]) -> list[R]:
             pid = os.fork()
             if pid == 0:  # the child: compute, send, and leave without running anything else
                 os.close(read)
+                _RUNNING.clear()  # its siblings are not its children
                 code = 0
                 try:
                     release_signals(held)
                     payload = pickle.dumps((True, function(part)), pickle.HIGHEST_PROTOCOL)
                 except BaseException:  # everything, a programming error too, goes back
                     payload, code = pickle.dumps((False, traceback.format_exc())), 1
-                with os.fdopen(write, "wb") as stream:
-                    stream.write(payload)
-                os._exit(code)
+                try:  # a parent that is gone (stopped) leaves no one to read: end quietly
+                    with os.fdopen(write, "wb") as stream:
+                        stream.write(payload)
+                finally:
+                    os._exit(code)
             os.close(write)
+            _RUNNING.add(pid)
             children.append((pid, read))
             release_signals(held)
         results = [function(parts[0])]
@@ -148,4 +153,16 @@ def _collect(pid: int, read: int) -> tuple[bool, object]:
     with os.fdopen(read, "rb") as stream:
         data = stream.read()  # all of it before waiting: a full pipe would block the child
     os.waitpid(pid, 0)
+    _RUNNING.discard(pid)
     return pickle.loads(data) if data else (False, "a build process died")
+
+
+_RUNNING: set[int] = set()  # the children `map_parts` has forked and not yet reaped
+
+
+def stop_children() -> None:
+    """For a signal handler about to end this process: kill the children `map_parts` has
+    running (else each would compute its part on, with no one left to hand it to)."""
+    for pid in list(_RUNNING):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)

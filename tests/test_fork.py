@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,29 @@ def test_a_ctrl_c_while_forking_stops_the_work_in_one_piece(
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+
+@needs_fork
+def test_stop_children_ends_the_parts_still_running(tmp_path: Path) -> None:
+    """What a signal handler ending the process calls (the preview's builder on SIGTERM):
+    the children still computing are killed, not left to finish with no one to read."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+
+    def part(n: int) -> int:
+        if n == 0:  # this process: once both children run, stop them
+            while len(list(marks.iterdir())) < 2:
+                time.sleep(0.01)
+            assert len(fork._RUNNING) == 2
+            fork.stop_children()
+            return 0
+        (marks / str(os.getpid())).touch()
+        time.sleep(30)  # would hold the parent's collection for 30 s
+        return n
+
+    started = time.monotonic()
+    with pytest.raises(fork.WorkerFailed, match="a build process died"):
+        fork.map_parts(part, [0, 1, 2])
+    assert time.monotonic() - started < 10  # killed, not waited for
+    assert not fork._RUNNING  # and reaped

@@ -10,13 +10,14 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import FIXTURES, make_project
 from test_serve import free_port, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -24,16 +25,19 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 
 
 class Preview:
-    """`handbook serve` in a session of its own, its log in a file."""
+    """`handbook serve` in a session of its own, its log in a file; `ignore_ctrl_c`: started
+    as a script's background job is (SIGINT ignored)."""
 
-    def __init__(self, root: Path, log: Path) -> None:
+    def __init__(self, root: Path, log: Path, ignore_ctrl_c: bool = False) -> None:
         self.port, self.log = free_port(), log
         self.base = f"http://127.0.0.1:{self.port}"
+        ignored = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_ctrl_c \
+            else None
         with log.open("wb") as stream:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "handbook", "serve", "--dev-addr",
                  f"127.0.0.1:{self.port}"], cwd=root, stdout=stream,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=ignored,
                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_PDF": "0"})
 
     def text(self) -> str:
@@ -74,8 +78,8 @@ class Preview:
 
 
 @contextmanager
-def previewing(root: Path, log: Path) -> Iterator[Preview]:
-    preview = Preview(root, log)
+def previewing(root: Path, log: Path, ignore_ctrl_c: bool = False) -> Iterator[Preview]:
+    preview = Preview(root, log, ignore_ctrl_c)
     try:
         wait_for(f"{preview.base}/", "</html>", timeout=120)
         yield preview
@@ -227,3 +231,63 @@ def test_the_server_ends_an_idle_builder_by_its_pipe_and_a_busy_one_at_once(busy
     assert _gone(stand_in.pid)
     with pytest.raises(ChildProcessError):  # reaped by stop()
         os.waitpid(stand_in.pid, os.WNOHANG)
+
+
+def test_a_failed_rebuild_is_reported_once_and_the_fix_is_picked_up(tmp_path: Path) -> None:
+    """A broken theme partial: the builder prints the template's error, the server the
+    dev server's one line (no second traceback about the request, and no colour codes in a
+    log that is not a terminal); the fixed partial is live again."""
+    root = make_project(tmp_path)
+    footer = root / "site_overrides/partials/copyright.html"
+    fine = footer.read_text("utf-8")
+    with previewing(root, tmp_path / "serve.log") as preview:
+        footer.write_text(fine + "{% if %}\n", "utf-8")
+        deadline = time.monotonic() + 60
+        while "An error happened during the rebuild" not in preview.text() and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        footer.write_text(fine + "<p>Footer token 5813</p>\n", "utf-8")
+        wait_for(f"{preview.base}/", "Footer token 5813")
+        text = preview.text()
+    assert text.count("Traceback (most recent call last)") == 1, text
+    assert "TemplateSyntaxError" in text and "RebuildFailed" not in text, text
+    assert "An error happened during the rebuild" in text
+    assert "\x1b[" not in text, text
+
+
+def test_a_preview_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path: Path) -> None:
+    """`handbook serve &` in a script: the shell starts it with SIGINT ignored, and the
+    builder keeps it so (a Ctrl-C meant for the script ended the builder mid-rebuild)."""
+    root = make_project(tmp_path)
+    with previewing(root, tmp_path / "serve.log", ignore_ctrl_c=True) as preview:
+        for pid in (preview.process.pid, preview.builder()):
+            status = Path(f"/proc/{pid}/status").read_text()
+            ignored = int(status.split("SigIgn:\t", 1)[1].split("\n", 1)[0], 16)
+            assert ignored & (1 << (signal.SIGINT - 1)), (pid, status)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.1])
+def test_ctrl_c_as_the_server_starts_ends_the_preview_cleanly(tmp_path: Path,
+                                                               delay: float) -> None:
+    """A Ctrl-C once the builder is forked, while the server process starts Python afresh:
+    it waits until the server can handle it (it ended the new interpreter with a traceback
+    and left the site folder)."""
+    root = make_project(tmp_path / "p", FIXTURES / "mini" / "content")
+    before = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
+    preview = Preview(root, tmp_path / "serve.log")
+    children = Path(f"/proc/{preview.process.pid}/task/{preview.process.pid}/children")
+    try:
+        deadline = time.monotonic() + 120
+        while not children.read_text().split() and time.monotonic() < deadline:
+            time.sleep(0.002)  # (the builder is its only child)
+        time.sleep(delay)
+        os.killpg(preview.process.pid, signal.SIGINT)
+        assert preview.ended() == 0, preview.text()
+    finally:
+        if preview.process.poll() is None:
+            os.killpg(preview.process.pid, signal.SIGKILL)
+            preview.process.wait()
+    text = preview.text()
+    assert "Shutting down..." in text and "Traceback" not in text, text
+    time.sleep(0.5)  # the builder's on_shutdown, after the server's exit
+    assert set(Path(tempfile.gettempdir()).glob("mkdocs_*")) <= before

@@ -38,7 +38,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ..fork import can_fork, hold_signals, release_signals
+from ..fork import can_fork, hold_signals, release_signals, stop_children
 from .preview import rebuild
 
 FAILED, AGAIN = 1, 2  # the bits of the builder's answer
@@ -136,18 +136,21 @@ def start(server: Any, builder: Callable[[], None], plugin: Any, config: Any, en
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-    release_signals(held)
     os.close(requests)
     os.close(answers)
     found = Builder(pid, to_builder, from_builder, server)
+    # A Ctrl-C or SIGTERM from here until the server is ready for them would end this
+    # process half-way, or the new interpreter with a traceback, and leave the site folder:
+    # they stay held (exec keeps them so) until preview_server.serve lets them in.
     _become_server(found, server, config, engine)  # returns only if Python failed to start
+    release_signals(held)
     server.builder = found.build
     return found
 
 
 def _become_server(builder: Builder, server: Any, config: Any, engine: str) -> None:
     """Start Python afresh in this process as the preview's web server (preview_server.py),
-    with what MkDocs' server was set up with."""
+    with what MkDocs' server was set up with; Ctrl-C and SIGTERM are held (fork.HELD)."""
     from .mkdocs_csp import NONCE
 
     settings = {
@@ -155,6 +158,8 @@ def _become_server(builder: Builder, server: Any, config: Any, engine: str) -> N
         "root": server.root, "mount_path": server.mount_path, "nonce": NONCE,
         "watch": [*server._watched_paths, *map(os.path.abspath, config.watch)],
         "level": logging.getLogger(engine).level, "builder": builder.pid,
+        "color": any(type(handler.formatter).__name__ == "ColorFormatter"  # not if piped
+                     for handler in logging.getLogger(engine).handlers),
         "requests": builder.requests, "answers": builder.answers}
     for fd in (builder.requests, builder.answers):
         os.set_inheritable(fd, True)
@@ -173,17 +178,21 @@ def _become_builder(parent: int, plugin: Any) -> _State:
     """Signals: SIGTERM (the server's shutdown, or its death through PR_SET_PDEATHSIG) and a
     Ctrl-C during a rebuild stop the workers and end the builder; a Ctrl-C between rebuilds
     is the server's to handle (it closes the pipe)."""
-    state = _State()
+    state, me = _State(), os.getpid()
 
     def stop(signum: int, frame: Any) -> None:
+        if os.getpid() != me:  # a process a rebuild forked (it inherits this handler)
+            os._exit(128 + signum)
         if signum == signal.SIGINT and not state.building:
             return
+        stop_children()  # the generator's (fork.map_parts), then MkDocs' workers
         parallel = getattr(plugin, "parallel", None)
         if parallel is not None and not parallel.is_worker:
             parallel.abort()
         os._exit(128 + signum)
 
-    signal.signal(signal.SIGINT, stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # else Ctrl-C stays ignored
+        signal.signal(signal.SIGINT, stop)  # (`handbook serve &` in a script, nohup)
     signal.signal(signal.SIGTERM, stop)
     with contextlib.suppress(Exception):  # Linux: end with the server, even if it is killed
         import ctypes

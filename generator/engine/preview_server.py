@@ -17,17 +17,20 @@ import logging
 import os
 import shutil
 import signal
+import sys
 from typing import Any
 
+from ..fork import HELD
 from .mkdocs_csp import allow_live_reload
 from .preview import poll_faster
-from .preview_builder import SETTINGS, Builder
+from .preview_builder import SETTINGS, Builder, RebuildFailed
 
 
 def serve(settings: dict[str, Any]) -> None:
     engine = settings["engine"]
-    _log_as_cli(engine, settings["level"])
-    livereload = importlib.import_module(f"{engine}.livereload")
+    _log_as_cli(engine, settings["level"], settings["color"])
+    livereload: Any = importlib.import_module(f"{engine}.livereload")
+    livereload.traceback = _Traceback(livereload.traceback)  # its rebuild loop's
     builder = Builder(settings["builder"], settings["requests"], settings["answers"])
     root = settings["root"]
     server = livereload.LiveReloadServer(builder=builder.build, host=settings["host"],
@@ -50,6 +53,7 @@ def serve(settings: dict[str, Any]) -> None:
     signal.signal(signal.SIGTERM, _stop)
     try:
         try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # held since the fork
             server.serve()
         except KeyboardInterrupt:
             logging.getLogger(f"{engine}.commands.serve").info("Shutting down...")
@@ -62,15 +66,33 @@ def serve(settings: dict[str, Any]) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _log_as_cli(engine: str, level: int) -> None:
-    """The engine's log as its command line set it up (`State` in its __main__): its lines
-    on stderr in its format, at the level it ran with."""
+def _log_as_cli(engine: str, level: int, color: bool) -> None:
+    """The engine's log as its command line set it up (`State` and `color_option` in its
+    __main__): its lines on stderr in its format, in colour only if it used colour (not into
+    a pipe or file, nor with NO_COLOR), at the level it ran with."""
     logger = logging.getLogger(engine)
     logger.setLevel(level)
     logger.propagate = False
     stream = logging.StreamHandler()
-    stream.setFormatter(importlib.import_module(f"{engine}.__main__").ColorFormatter())
+    stream.setFormatter(importlib.import_module(f"{engine}.__main__").ColorFormatter()
+                        if color else logging.Formatter("%(levelname)-8s-  %(message)s"))
     logger.addHandler(stream)
+
+
+class _Traceback:
+    """The dev server's `traceback` module, but for a failed rebuild's own exception: it
+    prints the traceback of whatever a rebuild raised, and the builder printed the real one
+    already; the request's (RebuildFailed) would be a second, about nothing."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.module, name)
+
+    def print_exc(self, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(sys.exc_info()[1], RebuildFailed):
+            self.module.print_exc(*args, **kwargs)
 
 
 def _stop(signum: int, frame: Any) -> None:
