@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -321,3 +322,32 @@ def test_the_idle_collector_collects_between_rebuilds_not_during_them() -> None:
     finally:
         collector.busy()
         gc.unfreeze()
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_a_deleted_cohort_leaves_the_preview(tmp_path: Path) -> None:
+    """The preview rebuilds with --dirty, which never deletes: a deleted cohort's pages and
+    calendar stayed at their addresses until the preview was started again."""
+    root = make_project(tmp_path)
+    cohort = root / "content/programs/reverse-mentoring/cohorts/2027-autumn-remote.yml"
+    with serving(root) as base:
+        page = base + "programs/reverse-mentoring/2027-autumn-remote/"
+        wait_for(page, "</html>")
+        calendars = sorted((root / "build/docs/programs/reverse-mentoring/2027-autumn-remote")
+                           .glob("*.ics"))
+        assert calendars and status_of(page + calendars[0].name) == 200
+        cohort.unlink()
+        deadline = time.monotonic() + 60
+        while status_of(page) != 404 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status_of(page) == 404
+        assert status_of(page + "print/") == 404
+        assert status_of(page + calendars[0].name) == 404
+        assert status_of(base + "programs/reverse-mentoring/2027-spring-london/") == 200

@@ -115,7 +115,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             project = Project(root, root / self.config.content, root / self.config.templates,
                               Path(config.docs_dir), self.config.language, keep=True)
             try:  # a preview records no calendar revision: it publishes nothing
-                generate(project, record_revisions=False)
+                made = generate(project, record_revisions=False).report
+                preview.remove_outputs(config, engine_of(config), made.removed if made else ())
             except HandbookError as error:
                 # A failed rebuild would leave the preview hanging: show the report instead.
                 self.error_docs = preview.error_docs(project.docs, error.report())

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import gc
 import html
+import importlib
 import os
 import shutil
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,27 @@ from .cache_files import by_page, fragment, write_index
 
 INTRO = ("The preview shows the last error instead of the site. Fix the file named below and "
          "save it: this page reloads by itself.")
+
+
+def remove_outputs(config: Any, engine: str, removed: Iterable[str]) -> None:
+    """Take out of the preview's site what the engine made of the docs files the generator
+    just removed (a deleted cohort's pages and calendars): a `--dirty` build never deletes,
+    so they stayed at their addresses until the preview was started again."""
+    files = importlib.import_module(f"{engine}.structure.files")
+    site = Path(config.site_dir).resolve()
+    for src in removed:
+        made = files.File(src, config.docs_dir, str(site), config.use_directory_urls)
+        output = Path(made.abs_dest_path).resolve()
+        if not output.is_relative_to(site) or output == site:
+            continue
+        output.unlink(missing_ok=True)
+        folder = output.parent
+        while folder != site:  # and the folders that held only them
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def error_docs(docs: Path, report: str) -> Path:
