@@ -266,7 +266,7 @@ def _member(found: set[str], src_uri: str) -> Callable[[], bool]:
     """A File's `is_modified` once `mark` knows: membership in the set it fills (which also
     holds the pages it touches afterwards). Equal to the engine's answer, which compares the
     page's and its output's modification times, without three stat calls per page each time
-    it is asked (twice per page in a rebuild of 3,500 pages: a fifth of a second here)."""
+    it is asked (twice per page: 0.08 s per rebuild of the 3,540-page bench set here)."""
     return lambda: src_uri in found
 
 
