@@ -198,10 +198,10 @@ class PreviewPages:
         pages = files.documentation_pages()
         changed = {f.src_uri for f in pages if f.is_modified()}
         self.modified = modified = set(changed)
-        for file in pages:  # MkDocs asks twice more per page (read, write): answer from here
-            file.is_modified = _member(modified, file.src_uri)
         unknown, untitled = secrets.token_hex(8), set()
         for file in pages:
+            # MkDocs asks twice more per page (read, write): answered from here
+            file.is_modified = _member(modified, file.src_uri)
             if file.src_uri in changed or file.src_uri not in self.meta:
                 with open(file.abs_src_path, "rb") as source:
                     self.meta[file.src_uri] = front_matter(self.engine, source.read())
