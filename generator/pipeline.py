@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from .plan.calendars import agenda_urls
 from .plan.site import SitePlan, plan_site
 from .plan.views import PageSpec
 from .render.cache import RenderCache
+from .render.outputs import Outputs
 from .render.pages import render_site
 from .resolve.holiday_table import HolidayTable
 from .resolve.revisions import read_revisions
@@ -43,7 +44,7 @@ from .write.engine_config import (
     read_project_config,
     theme_files,
 )
-from .write.files import WriteReport, collect_outputs, memo_for, write_if_changed, write_tree
+from .write.files import WriteReport, memo_for, write_if_changed, write_tree
 from .write.ledger import record
 from .write.privacy import check_public
 
@@ -106,7 +107,7 @@ class Project:
 @dataclass(frozen=True)
 class Result:
     plan: SitePlan
-    outputs: dict[str, bytes]
+    outputs: Mapping[str, bytes]  # render.outputs.Outputs: some read only when wanted
     seconds: float
     report: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -267,7 +268,7 @@ def _prepare(project: Project, library: Library, revisions: Any, holidays: Holid
     if languages and project.language:
         pages = untranslated_notices(pages, plan.pages, coverage, project.language,
                                      languages[0])
-    outputs = collect_outputs(pages, files)
+    outputs = Outputs.joined([pages, files])
     check_public(library, plan, outputs, relative(project.docs, project.root))
     engine = engine_files(project, plan.site, plan.nav, languages)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
@@ -353,9 +354,9 @@ UNTRANSLATED = N_("Parts of this page have not been translated yet and are shown
                   "%(language)s.")
 
 
-def untranslated_notices(pages: dict[str, bytes], specs: Sequence[PageSpec],
+def untranslated_notices(pages: Outputs, specs: Sequence[PageSpec],
                          coverage: Sequence[Coverage], language: str, default: str
-                         ) -> dict[str, bytes]:
+                         ) -> Outputs:
     """Pages whose own content file lacks translations say so at the top, in the reader's
     language. A page depends on more than its file (an agenda shows its program's session,
     a listing its items' summaries), but its own file holds the texts it is about: the
@@ -372,12 +373,11 @@ def untranslated_notices(pages: dict[str, bytes], specs: Sequence[PageSpec],
         text = UNTRANSLATED % {"language": Locale.parse(default).get_display_name("en")}
     notice = f'!!! note ""\n    {text}\n\n'
     found = {}
-    for path, markdown in pages.items():
+    for path in pages:
         if sources.get(path) in lacking:
-            head, body = _front_matter(markdown.decode("utf-8"))
-            markdown = (head + notice + body).encode("utf-8")
-        found[path] = markdown
-    return found
+            head, body = _front_matter(pages[path].decode("utf-8"))
+            found[path] = (head + notice + body).encode("utf-8")
+    return pages.changed(found)
 
 
 def _front_matter(markdown: str) -> tuple[str, str]:

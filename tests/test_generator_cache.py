@@ -194,12 +194,82 @@ def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -
     texts, files = store.get(key) or ({}, {})
     page = sorted(p for p in texts if p.endswith("index.md"))[0]
     store.put(key, ({**texts, page: texts[page] + b"Planted.\n"}, files))
+    generate_all(Project.at(root))  # the docs folder holds the key's output: nothing read
+    assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
+    (root / "build/docs" / page).unlink()  # now the page must be written: from the entry
     generate_all(Project.at(root))
     assert (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
     done = run_cli("generate", "--clean", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
     assert (store.get(key) or ({}, {}))[0][page] == texts[page]  # stored afresh
+
+
+def _counting_entry_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the render-cache entries read from disk, from now on."""
+    read: list[str] = []
+    original = render_cache.RenderCache._read
+
+    def counting_read(self: render_cache.RenderCache, key: str) -> object:
+        read.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(render_cache.RenderCache, "_read", counting_read)
+    return read
+
+
+def test_a_build_reads_no_entry_of_a_folder_the_docs_folder_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder whose key is unchanged is not read from the cache while the write memo
+    vouches that the docs folder holds that key's output (render/outputs.py): after an edit
+    of one cohort, no entry is read. A page edited by hand in build/docs is put right from
+    its folder's entry, the only one read; the site is the clean build's throughout."""
+    cached, clean = _pair(tmp_path)
+    for root in (cached, clean):
+        generate_all(Project.at(root))
+        generate_all(Project.at(root))  # the calendars' revisions recorded
+    read = _counting_entry_reads(monkeypatch)
+    cohort = sorted((cached / COHORTS).glob("*.yml"))[0]
+    for root in (cached, clean):
+        file = root / COHORTS / cohort.name
+        file.write_text(file.read_text("utf-8").replace("title: ", "title: Edited ", 1), "utf-8")
+    _same(cached, clean)
+    assert read == []
+    page = cached / "build/docs/training/index.md"
+    page.write_text("# Edited by hand\n", "utf-8")
+    _same(cached, clean)
+    assert len(read) == 1
+    read.clear()
+    _same(cached, clean)
+    assert read == []
+
+
+def test_an_entry_damaged_before_it_is_wanted_is_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder taken from the cache is read only when a file of it must be written; if its
+    entry is damaged or gone by then, the folder is rendered again (and stored afresh)."""
+    cached, clean = _pair(tmp_path)
+    for root in (cached, clean):
+        generate_all(Project.at(root))
+        generate_all(Project.at(root))
+    rendered = counted_renders(monkeypatch)
+    for number, entry in enumerate(_entries(cached)):
+        if number % 2:
+            entry.unlink()
+        else:
+            entry.write_bytes(entry.read_bytes()[:-5])
+    docs = cached / "build/docs"
+    pages = sorted(docs.rglob("*.md"))
+    for page in pages:
+        page.write_text("# Edited by hand\n", "utf-8")
+    generate_all(Project.at(cached))
+    assert sorted(rendered) == sorted(p.relative_to(docs).as_posix() for p in pages)
+    rendered.clear()
+    for page in pages[::7]:
+        page.unlink()
+    generate_all(Project.at(cached))
+    assert rendered == []  # the entries were stored again
+    _same(cached, clean)
 
 
 def counted_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -29,7 +29,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .. import resources
+from .. import fork, resources
 from ..digests import Digests, joined_digest
 from ..plan import kinds
 
@@ -127,6 +127,25 @@ def folder_key(environment: bytes, digests: Digests, pages: Sequence[object],
         return None
 
 
+def folder_keys(groups: Sequence[tuple[Sequence[object], Sequence[object]]], environment: bytes,
+                jobs: int, known: Mapping[int, bytes]) -> list[str | None]:
+    """Every folder's key (its pages and calendars: `folder_key`), on every core: only keys
+    travel back."""
+    weights = [len(pages) + len(calendars) for pages, calendars in groups]
+    parts = fork.split(list(enumerate(groups)), weights, jobs)
+
+    def part_keys(part: list[tuple[int, tuple[Sequence[object], Sequence[object]]]]
+                  ) -> list[tuple[int, str | None]]:
+        digests = Digests()
+        return [(index, folder_key(environment, digests, *group, known)) for index, group in part]
+
+    keys: list[str | None] = [None] * len(groups)
+    for found in fork.map_parts(part_keys, parts):
+        for index, key in found:
+            keys[index] = key
+    return keys
+
+
 _MEMORY: dict[Path, dict[str, Rendered]] = {}  # cache folder -> key -> entry, this process
 
 
@@ -142,6 +161,7 @@ class RenderCache:
         self.read = read
         self.memory = _MEMORY.setdefault(folder, {}) if keep and read else None
         self.known: Mapping[int, bytes] = {}
+        self._listed: set[str] | None = None
 
     def templates(self) -> str:
         """Where the generator's compiled templates are kept (render/bytecode.py): a folder
@@ -152,18 +172,31 @@ class RenderCache:
 
     def holds_entries(self) -> bool:
         """Whether any entry may be found (none on a first run: no lookups needed)."""
-        if self.memory:
-            return True
-        try:
-            return any(path.name.endswith(ENTRY) for path in self.folder.iterdir())
-        except OSError:
-            return False
+        return bool(self.memory) or bool(self._files())
+
+    def _files(self) -> set[str]:
+        """The entry files in the folder, listed once per run (a run writes new ones only
+        under keys it looked up and missed)."""
+        if self._listed is None:
+            try:
+                self._listed = {p.name for p in self.folder.iterdir() if p.name.endswith(ENTRY)}
+            except OSError:
+                self._listed = set()
+        return self._listed
+
+    def defers(self, key: str) -> bool:
+        """Whether the entry under `key` is a file that may be read when its bytes are wanted
+        (outputs.py) rather than now: not for a caller that keeps entries in memory (the
+        preview reads none again anyway), nor when the cache is not read."""
+        return self.memory is None and self.read and key + ENTRY in self._files()
 
     def get(self, key: str) -> Rendered | None:
         if not self.read:
             return None
         if self.memory is not None and key in self.memory:
             return self.memory[key]
+        if key + ENTRY not in self._files():  # no file to try
+            return None
         value = self._read(key)
         if value is not None and self.memory is not None:
             self.memory[key] = value
@@ -197,6 +230,7 @@ class RenderCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
             os.replace(temporary, target)
+            self._files().add(target.name)
         except OSError:
             temporary.unlink(missing_ok=True)
 

@@ -10,7 +10,7 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ from ..validate.models import MarkdownText
 from ..validate.prose import sanitize_markdown
 from . import embed, i18n
 from .bytecode import CheckedBytecodeCache
-from .cache import RenderCache, environment_key, folder_key
+from .cache import RenderCache, Rendered, environment_key, folder_key, folder_keys
 from .calendars import serialize_calendars
+from .outputs import Collected, Outputs
 
 
 class Raw(str):
@@ -270,14 +271,15 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
                 template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE,
-                cache: RenderCache | None = None) -> tuple[dict[str, bytes], dict[str, bytes]]:
+                cache: RenderCache | None = None) -> tuple[Outputs, Outputs]:
     """Markdown of every page (UTF-8) and the bytes of every calendar file, or every template
     error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
     Large sites render on every core (see fork.py), in parts of whole folders, so the
     bodies and events a cohort's pages and calendars repeat are rendered once per part as
     they would be in one. With a `cache` (cache.py), a folder whose key is unchanged is
-    taken from it instead; the keys are computed in the parts too, on every core."""
+    taken from it instead (read only when wanted: outputs.py); the keys are computed in the
+    parts too, on every core."""
     pages = list(pages)
     folders: dict[str, Group] = {}
     for page in pages:
@@ -286,78 +288,64 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
         folders.setdefault(posixpath.dirname(path), ([], []))[1].append((path, calendar))
     groups = list(folders.values())
     jobs = fork.jobs_for(len(pages) + len(calendars))
-    output: dict[str, bytes] = {}
-    files: dict[str, bytes] = {}
+    got = Collected()
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
     environment = b""
     if cache:
         zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
         environment = environment_key(template_dirs, language, zones)
+    env_dirs = tuple(str(p) for p in template_dirs)
+    listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
+                           for file in folder.rglob("*") if file.is_file()))
+
+    def render(part: list[tuple[str | None, Group]]) -> tuple[dict[str, bytes], dict[str, bytes],
+                                                           list[tuple[str, ContentError]],
+                                                           dict[str, str]]:
+        return _render_stored(part, cache, environment, env_dirs, root, listing, language)
+
+    def again(key: str, group: Group) -> Rendered:  # an entry lost before it was read
+        texts, files, failures, _ = render([(key, group)])
+        if failures:
+            raise HandbookError([error for _, error in failures])
+        return texts, files
+
     if cache and cache.read and cache.holds_entries():
-        keys = _folder_keys(groups, environment, jobs, cache.known)
-        missing = []
-        for index, (group, key) in enumerate(zip(groups, keys, strict=True)):
-            found = cache.get(key) if key else None
-            if found and found[0].keys() == {p.path for p in group[0]}:
-                output.update(found[0])
-                files.update(found[1])
-            else:
-                missing.append(index)
+        keys = folder_keys(groups, environment, jobs, cache.known)
+        missing = [index for index, (group, key) in enumerate(zip(groups, keys, strict=True))
+                   if not (key and got.take(cache, key, _paths(group),
+                                            functools.partial(again, key, group)))]
     # A page costs about four events in a file (measured: 0.29 and 0.07 ms).
     weights = [4 * len(groups[i][0]) + sum(len(c.events) for _, c in groups[i][1])
                for i in missing]
     parts = fork.split([(keys[i], groups[i]) for i in missing], weights,
                        jobs if len(missing) == len(groups) else fork.jobs_for(sum(weights) // 4))
-    env_dirs = tuple(str(p) for p in template_dirs)
-    listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
-                           for file in folder.rglob("*") if file.is_file()))
-    rendered = fork.map_parts(
-        lambda part: _render_stored(part, cache, environment, env_dirs, root, listing,
-                                    language), parts)
     errors: dict[str, ContentError] = {}  # one message per broken template
-    stored: list[str] = []
-    for texts, serialized, failures, made in rendered:
-        output.update(texts)
-        files.update(serialized)
-        stored += made
+    stored: dict[str, str] = {}
+    for texts, serialized, failures, made in fork.map_parts(render, parts):
+        got.add(texts, made)
+        got.add(serialized, made)
+        stored.update(made)
         for template, error in failures:
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
     if cache:
-        cache.keep_only([*(key for key in keys if key), *stored])
-    return ({page.path: output[page.path] for page in pages},
-            {path: files[path] for path in calendars})
+        cache.keep_only([*(key for key in keys if key), *stored.values()])
+    return got.outputs(page.path for page in pages), got.outputs(calendars)
 
 
 Group = tuple[list[PageSpec], list[tuple[str, CalendarFile]]]  # one folder's pages, calendars
-
-
-def _folder_keys(groups: list[Group], environment: bytes, jobs: int,
-                 known: Mapping[int, bytes]) -> list[str | None]:
-    """Every folder's cache key (cache.folder_key), on every core: only keys travel back."""
-    weights = [len(pages) + len(calendars) for pages, calendars in groups]
-    parts = fork.split(list(enumerate(groups)), weights, jobs)
-
-    def part_keys(part: list[tuple[int, Group]]) -> list[tuple[int, str | None]]:
-        digests = Digests()
-        return [(index, folder_key(environment, digests, *group, known)) for index, group in part]
-
-    keys: list[str | None] = [None] * len(groups)
-    for found in fork.map_parts(part_keys, parts):
-        for index, key in found:
-            keys[index] = key
-    return keys
 
 
 def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | None,
                    environment: bytes, template_dirs: tuple[str, ...], root: Path,
                    listing: tuple[str, ...], language: str
                    ) -> tuple[dict[str, bytes], dict[str, bytes],
-                              list[tuple[str, ContentError]], list[str]]:
+                              list[tuple[str, ContentError]], dict[str, str]]:
     """`_render_part` over some folders, texts encoded (once: cached folders stay bytes), each
-    folder stored under its key; one without a key yet (`--clean`) gets it here."""
+    folder stored under its key (and each of its files mapped to that key); one without a
+    key yet (`--clean`) gets it here."""
     if cache:  # before rendering, as in a lookup round (a template may touch the data)
         digests = Digests()
         part = [(key or folder_key(environment, digests, *g, cache.known), g) for key, g in part]
@@ -366,13 +354,19 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
         calendars=[c for _, g in part for c in g[1]], listing=listing, language=language,
         bytecode=cache.templates() if cache else None)
     encoded = {path: text.encode("utf-8") for path, text in texts.items()}
-    stored = []
+    stored = {}
     for key, (pages, calendars) in part:
         if cache and key and all(p.path in texts for p in pages):  # a failed one is not kept
             cache.put(key, ({p.path: encoded[p.path] for p in pages},
                             {path: files[path] for path, _ in calendars}))
-            stored.append(key)
+            page_paths, calendar_paths = _paths((pages, calendars))
+            stored.update(dict.fromkeys([*page_paths, *calendar_paths], key))
     return encoded, files, errors, stored
+
+
+def _paths(group: Group) -> tuple[list[str], list[str]]:
+    """A folder's page and calendar paths."""
+    return [page.path for page in group[0]], [path for path, _ in group[1]]
 
 
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,

@@ -11,11 +11,13 @@ import contextlib
 import hashlib
 import marshal
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from .. import fork
+from ..render.outputs import Outputs
 
 KEEP = {".gitkeep"}
 
@@ -33,17 +35,26 @@ Stat = tuple[int, int, int, int]  # inode, size, modification and change times i
 @dataclass
 class Written:
     """What the write stage put in one folder in this process, kept for the preview's next
-    run (`Project.keep`): each file's bytes and its stat right after. A file whose stat is
-    still that one holds those bytes, so it is compared in memory instead of read (reading
-    the 6,000 files of a large site was a fifth of a preview rebuild); a file touched from
-    outside (edited by hand, its folder deleted) has another stat and is read and compared
-    as before."""
-    files: dict[str, tuple[bytes, Stat]] = field(default_factory=dict)
+    run (`Project.keep`): each file's bytes, its stat right after, and the render key it
+    came from (render/outputs.py). A file whose stat is still that one holds those bytes,
+    so it is compared in memory instead of read (reading the 6,000 files of a large site was
+    a fifth of a preview rebuild), or not at all when its output comes from the same key; a
+    file touched from outside (edited by hand, its folder deleted) has another stat and is
+    read and compared as before."""
+    files: dict[str, tuple[bytes, Stat, str | None]] = field(default_factory=dict)
 
     def holds(self, root: str, path: str, kept: bytes) -> bool:
         """Whether the file at `path` certainly holds the content `kept` tells already."""
         known = self.files.get(path)
         return known is not None and known[0] == kept and _stat(f"{root}/{path}") == known[1]
+
+    def vouched(self, root: str, path: str, token: str | None) -> bytes | None:
+        """What is kept of the file at `path` if it certainly holds the output of the render
+        key `token` (it was written or found holding it, and its stat has not changed)."""
+        known = self.files.get(path)
+        if token is None or known is None or known[2] != token:
+            return None
+        return known[0] if _stat(f"{root}/{path}") == known[1] else None
 
     def kept(self, content: bytes) -> bytes:
         """What is kept of a file's content to tell it again: here the bytes themselves."""
@@ -61,7 +72,7 @@ class Recorded(Written):
     ignored as a whole, and any file whose stat or hash differs is read and compared as
     without it, so the memo can only spare work, never keep a stale file."""
 
-    MAGIC = b"handbook-docs-written 1\n"
+    MAGIC = b"handbook-docs-written 2\n"
 
     def __init__(self, path: Path, read: bool = True) -> None:
         super().__init__()
@@ -72,8 +83,10 @@ class Recorded(Written):
                 body = data[len(self.MAGIC) + 32:]
                 if data.startswith(self.MAGIC) and \
                         hashlib.sha256(body).digest() == data[len(self.MAGIC):][:32]:
-                    self.files = {str(name): (bytes(digest), cast(Stat, tuple(stat)))
-                                  for name, (digest, stat) in marshal.loads(body).items()}
+                    self.files = {str(name): (bytes(digest), cast(Stat, tuple(stat)),
+                                              None if token is None else str(token))
+                                  for name, (digest, stat, token)
+                                  in marshal.loads(body).items()}
 
     def kept(self, content: bytes) -> bytes:
         return hashlib.sha256(content).digest()
@@ -106,17 +119,6 @@ def _stat(path: str) -> Stat | None:
     except OSError:
         return None
     return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
-
-
-def collect_outputs(pages: dict[str, bytes], files: dict[str, bytes]) -> dict[str, bytes]:
-    """All outputs by path (pages' Markdown and calendars, all bytes as the render stage
-    hands them over); two outputs claiming one path is a bug, never silently merged."""
-    outputs = dict(pages)
-    for path, content in files.items():
-        if path in outputs:
-            raise RuntimeError(f"two outputs for the same path: {path}")
-        outputs[path] = content
-    return outputs
 
 
 def atomic_write(target: Path, content: bytes) -> None:
@@ -152,7 +154,8 @@ def _replace(target: str, content: bytes) -> None:
         raise
 
 
-def _write_changed(folder: Path, outputs: dict[str, bytes], paths: list[str]) -> list[str]:
+def _write_changed(folder: Path, outputs: Mapping[str, bytes], paths: list[str]
+                   ) -> list[str]:
     """Write each of `paths` whose content differs from what is on disk; return those.
 
     Plain `os` calls on strings: on a cold build of thousands of files, pathlib objects and
@@ -181,15 +184,26 @@ def _write_changed(folder: Path, outputs: dict[str, bytes], paths: list[str]) ->
     return written
 
 
-def write_tree(folder: Path, outputs: dict[str, bytes], memo: Written | None = None
+def write_tree(folder: Path, outputs: Mapping[str, bytes], memo: Written | None = None
                ) -> WriteReport:
     """Make `folder` hold exactly `outputs` (plus .gitkeep). `memo`: what was written there
-    last time (see `Written`, `Recorded`), brought up to date."""
+    last time (see `Written`, `Recorded`), brought up to date. A file the memo vouches for
+    by its render key is not asked for (`Outputs` reads it from the render cache only then)."""
     folder.mkdir(parents=True, exist_ok=True)
     root = str(folder)
     paths = sorted(outputs)
-    kept = {} if memo is None else {p: memo.kept(outputs[p]) for p in paths}
-    todo = paths if memo is None else [p for p in paths if not memo.holds(root, p, kept[p])]
+    token = outputs.token if isinstance(outputs, Outputs) else lambda path: None
+    kept: dict[str, bytes] = {}
+    todo = paths if memo is None else []
+    if memo is not None:
+        for path in paths:
+            vouched = memo.vouched(root, path, token(path))
+            if vouched is not None:
+                kept[path] = vouched
+                continue
+            kept[path] = memo.kept(outputs[path])
+            if not memo.holds(root, path, kept[path]):
+                todo.append(path)
     parts = fork.split(todo, [len(outputs[p]) + 4096 for p in todo], fork.jobs_for(len(todo)))
     written = sorted(rel for part in fork.map_parts(
         lambda part: _write_changed(folder, outputs, part), parts) for rel in part)
@@ -201,13 +215,13 @@ def write_tree(folder: Path, outputs: dict[str, bytes], memo: Written | None = N
         for path in paths:
             stat = _stat(f"{root}/{path}") if path in checked else memo.files[path][1]
             if stat is not None:
-                files[path] = (kept[path], stat)
+                files[path] = (kept[path], stat, token(path))
         memo.files = files
         memo.save()
     return report
 
 
-def _remove_stale(folder: Path, outputs: dict[str, bytes]) -> list[str]:
+def _remove_stale(folder: Path, outputs: Mapping[str, bytes]) -> list[str]:
     """Delete files no longer generated, then folders left empty; return the files."""
     removed = []
     root = str(folder)

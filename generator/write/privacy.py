@@ -31,7 +31,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -197,7 +197,7 @@ def scan_fields(library: Library, people: People) -> list[ContentError]:
     return errors
 
 
-def scan_outputs(people: People, outputs: dict[str, bytes], docs: str,
+def scan_outputs(people: People, outputs: Mapping[str, bytes], docs: str,
                  sources: dict[str, str] | None = None) -> list[ContentError]:
     """Each generated file that shows a name: the backstop behind the field scan."""
     errors: list[ContentError] = []
@@ -220,7 +220,7 @@ def scan_outputs(people: People, outputs: dict[str, bytes], docs: str,
     return errors
 
 
-def check_public(library: Library, plan: SitePlan, outputs: dict[str, bytes], docs: str
+def check_public(library: Library, plan: SitePlan, outputs: Mapping[str, bytes], docs: str
                  ) -> None:
     """For a public build: raise with every field, or else every output, that names a
     participant. An internal build shows names by design and is not checked."""
