@@ -203,6 +203,13 @@ def test_a_hit_is_taken_from_the_cache_and_clean_renders_again(tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
     assert (store.get(key) or ({}, {}))[0][page] == texts[page]  # stored afresh
+    store.put(key, ({**texts, page: texts[page] + b"Planted.\n"}, files))
+    (root / "build/docs" / page).unlink()
+    generate_all(Project.at(root))
+    assert (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
+    shutil.rmtree(root / CACHE_FOLDER)  # the other remedy: rendered again and compared
+    generate_all(Project.at(root))
+    assert not (root / "build/docs" / page).read_text("utf-8").endswith("Planted.\n")
 
 
 def _counting_entry_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -247,7 +254,8 @@ def test_a_build_reads_no_entry_of_a_folder_the_docs_folder_holds(
 def test_an_entry_damaged_before_it_is_wanted_is_rendered_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder taken from the cache is read only when a file of it must be written; if its
-    entry is damaged or gone by then, the folder is rendered again (and stored afresh)."""
+    entry is damaged or gone by then, the folder is rendered again (not stored: see the test
+    below) and the damaged entry removed; the next run misses it and stores it."""
     cached, clean = _pair(tmp_path)
     for root in (cached, clean):
         generate_all(Project.at(root))
@@ -265,10 +273,46 @@ def test_an_entry_damaged_before_it_is_wanted_is_rendered_again(
     generate_all(Project.at(cached))
     assert sorted(rendered) == sorted(p.relative_to(docs).as_posix() for p in pages)
     rendered.clear()
+    generate_all(Project.at(cached))  # the damaged ones (the deleted were missed and stored)
+    assert rendered and set(rendered) < {p.relative_to(docs).as_posix() for p in pages}
+    rendered.clear()
     for page in pages[::7]:
         page.unlink()
     generate_all(Project.at(cached))
     assert rendered == []  # the entries were stored again
+    _same(cached, clean)
+
+
+def test_an_entry_lost_while_templates_change_vouches_for_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder taken from the cache whose entry is gone by the time it is read (another run
+    pruned it) is rendered as the templates are then, which may not be what its key was
+    worked out from: that output is neither stored under the key nor vouched for by it, so
+    once the template is put back the site is the clean build's again."""
+    from handbook import pipeline
+
+    cached, clean = _pair(tmp_path)
+    for root in (cached, clean):
+        generate_all(Project.at(root))
+        generate_all(Project.at(root))
+    template = cached / "templates/home.md.j2"
+    original = template.read_bytes()
+    for page in (cached / "build/docs").rglob("*.md"):
+        page.touch()  # the memo no longer vouches: every entry is wanted
+    write_tree = pipeline.write_tree
+
+    def racing(folder: Path, outputs: object, memo: object = None) -> object:
+        if folder.name == "docs":  # between the render and write stages
+            template.write_bytes(original + b"\nEdited mid-build\n")
+            for entry in _entries(cached):
+                entry.unlink()
+        return write_tree(folder, outputs, memo)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "write_tree", racing)
+    generate_all(Project.at(cached))
+    assert b"Edited mid-build" in (cached / "build/docs/index.md").read_bytes()
+    monkeypatch.setattr(pipeline, "write_tree", write_tree)
+    template.write_bytes(original)
     _same(cached, clean)
 
 

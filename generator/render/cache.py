@@ -234,6 +234,12 @@ class RenderCache:
         except OSError:
             temporary.unlink(missing_ok=True)
 
+    def drop(self, key: str) -> None:
+        """Remove the entry under `key` (one found damaged)."""
+        self._files().discard(key + ENTRY)
+        with contextlib.suppress(OSError):
+            (self.folder / (key + ENTRY)).unlink()
+
     def keep_only(self, keys: Iterable[str]) -> None:
         """Remove the entries this run did not use (and leftovers of interrupted writes),
         so the cache holds one site's worth, not every version ever built."""

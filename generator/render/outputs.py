@@ -21,16 +21,22 @@ from .cache import RenderCache, Rendered
 
 
 class Stored:
-    """One folder's output in a cache entry, read (or rendered again) on first use."""
+    """One folder's output in a cache entry, read on first use; or, when the entry cannot be
+    read by then, rendered again (`again`: as the templates are now, which may no longer be
+    what the key was worked out from, so such output vouches for no key)."""
 
-    def __init__(self, key: str, load: Callable[[], Rendered]) -> None:
+    def __init__(self, key: str, read: Callable[[], Rendered | None],
+                 again: Callable[[], Rendered]) -> None:
         self.key = key
-        self._load = load
+        self._read, self._again = read, again
         self._value: Rendered | None = None
+        self.rendered_again = False
 
     def get(self, path: str) -> bytes:
         if self._value is None:
-            self._value = self._load()
+            self._value = self._read()
+            if self._value is None:
+                self._value, self.rendered_again = self._again(), True
         texts, files = self._value
         return texts[path] if path in texts else files[path]
 
@@ -58,8 +64,20 @@ class Outputs(Mapping[str, bytes]):
 
     def token(self, path: str) -> str | None:
         """The key of the folder whose rendering `self[path]` is; None: no key vouches for
-        its bytes (rendered without a cache, or changed after rendering)."""
+        its bytes (rendered without a cache, changed after rendering, or rendered again
+        when its entry was lost)."""
+        found = self._items[path]
+        if isinstance(found, Stored) and found.rendered_again:
+            return None
         return self._tokens.get(path)
+
+    def unread(self, path: str) -> str | None:
+        """The key of the cache entry `self[path]` is taken from, unless it was rendered
+        again: the write memo may vouch that the docs folder holds it. Output rendered in
+        this run is compared instead, so a docs folder that took a wrong entry is put right
+        once the entry is gone (deleting build/cache/generator still repairs it)."""
+        found = self._items[path]
+        return self.token(path) if isinstance(found, Stored) else None
 
     def changed(self, new: Mapping[str, bytes]) -> Outputs:
         """These outputs with the files in `new` replaced (no longer what a key rendered)."""
@@ -104,7 +122,13 @@ class Collected:
         time it is wanted), else read now. False: no entry to take."""
         pages, calendars = paths
         if cache.defers(key):
-            stored = Stored(key, lambda: _fitting(cache.get(key), paths) or again())
+            def read() -> Rendered | None:
+                found = _fitting(cache.get(key), paths)
+                if found is None:  # damaged or gone: the next run misses it and stores it
+                    cache.drop(key)
+                return found
+
+            stored = Stored(key, read, again)
             for path in (*pages, *calendars):
                 self.items[path] = stored
                 self.tokens[path] = key

@@ -193,11 +193,12 @@ def write_tree(folder: Path, outputs: Mapping[str, bytes], memo: Written | None 
     root = str(folder)
     paths = sorted(outputs)
     token = outputs.token if isinstance(outputs, Outputs) else lambda path: None
+    unread = outputs.unread if isinstance(outputs, Outputs) else lambda path: None
     kept: dict[str, bytes] = {}
     todo = paths if memo is None else []
     if memo is not None:
         for path in paths:
-            vouched = memo.vouched(root, path, token(path))
+            vouched = memo.vouched(root, path, unread(path))
             if vouched is not None:
                 kept[path] = vouched
                 continue
