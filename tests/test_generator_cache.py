@@ -316,6 +316,32 @@ def test_an_entry_lost_while_templates_change_vouches_for_nothing(
     _same(cached, clean)
 
 
+def test_a_template_saved_while_rendering_leaves_no_entry_under_the_old_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folders' keys are worked out from the templates before rendering; a template
+    saved in between is rendered into this run's output, which is then neither kept under
+    those keys nor vouched for: once the edit is undone, the site is the clean build's."""
+    from handbook.render import pages as render_pages
+
+    cached, clean = _pair(tmp_path)
+    template = cached / "templates/home.md.j2"
+    original = template.read_bytes()
+    render = render_pages._render_part
+
+    def racing(*args: object, **kwargs: object) -> object:
+        template.write_bytes(original + b"\nSaved while rendering\n")
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_pages, "_render_part", racing)
+    generate_all(Project.at(cached))
+    assert b"Saved while rendering" in (cached / "build/docs/index.md").read_bytes()
+    monkeypatch.setattr(render_pages, "_render_part", render)
+    template.write_bytes(original)
+    generate_all(Project.at(cached))  # the calendars' revisions recorded
+    generate_all(Project.at(clean))
+    _same(cached, clean)
+
+
 def counted_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages rendered from now on (the render stage's own function)."""
     from handbook.render import pages as render_pages

@@ -115,6 +115,11 @@ class Collected:
         self.items.update(found)
         self.tokens.update((path, keys[path]) for path in found if path in keys)
 
+    def forget(self, paths: Iterable[str]) -> None:
+        """Files whose bytes vouch for no key after all."""
+        for path in paths:
+            self.tokens.pop(path, None)
+
     def take(self, cache: RenderCache, key: str, paths: tuple[list[str], list[str]],
              again: Callable[[], Rendered]) -> bool:
         """Take a folder (its pages' and calendars' paths) from the entry under `key`: as a

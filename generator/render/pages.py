@@ -291,17 +291,13 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     got = Collected()
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
-    environment = b""
-    if cache:
-        zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
-        environment = environment_key(template_dirs, language, zones)
+    zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
+    environment = environment_key(template_dirs, language, zones) if cache else b""
     env_dirs = tuple(str(p) for p in template_dirs)
     listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
                            for file in folder.rglob("*") if file.is_file()))
 
-    def render(part: list[tuple[str | None, Group]]) -> tuple[dict[str, bytes], dict[str, bytes],
-                                                           list[tuple[str, ContentError]],
-                                                           dict[str, str]]:
+    def render(part: list[tuple[str | None, Group]]) -> Made:
         return _render_stored(part, cache, environment, env_dirs, root, listing, language)
 
     def again(group: Group) -> Rendered:  # an entry lost before it was read: not stored,
@@ -332,6 +328,11 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
+    if cache and stored and environment_key(template_dirs, language, zones) != environment:
+        got.forget(stored)  # a template saved while rendering: its output vouches for no key
+        for key in set(stored.values()):
+            cache.drop(key)
+        stored = {}
     if cache:
         cache.keep_only([*(key for key in keys if key), *stored.values()])
     return got.outputs(page.path for page in pages), got.outputs(calendars)
@@ -340,11 +341,13 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
 Group = tuple[list[PageSpec], list[tuple[str, CalendarFile]]]  # one folder's pages, calendars
 
 
+# Pages' Markdown and calendars by path, template errors, and the key each file was stored under.
+Made = tuple[dict[str, bytes], dict[str, bytes], list[tuple[str, ContentError]], dict[str, str]]
+
+
 def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | None,
                    environment: bytes, template_dirs: tuple[str, ...], root: Path,
-                   listing: tuple[str, ...], language: str
-                   ) -> tuple[dict[str, bytes], dict[str, bytes],
-                              list[tuple[str, ContentError]], dict[str, str]]:
+                   listing: tuple[str, ...], language: str) -> Made:
     """`_render_part` over some folders, texts encoded (once: cached folders stay bytes), each
     folder stored under its key (and each of its files mapped to that key); one without a
     key yet (`--clean`) gets it here."""
