@@ -8,9 +8,10 @@ place of its bytes, and every file carries the key of the folder it was rendered
 (`Outputs.token`). The write stage's memo keeps, beside each file's hash and stat, the token it
 was last written or confirmed with (write/files.py): a file whose stat is still the one recorded
 with the same token holds that key's output, since rendering is a pure function of the key
-(cache.py), and is neither read nor hashed. An entry is read only when its bytes are asked for
-(a file touched from outside, a new memo, the public edition's name scan); one that cannot be
-read by then is rendered again.
+(cache.py), and is neither read nor hashed. Only output taken from an entry is vouched for so;
+output rendered in this run is compared. An entry is read only when its bytes are asked for (a
+file touched from outside, a new memo, the public edition's name scan); one that cannot be read
+by then is rendered again, as the templates are then, and that output vouches for no key.
 """
 
 from __future__ import annotations
