@@ -44,7 +44,8 @@ class Stored:
 
 class Outputs(Mapping[str, bytes]):
     """Files by path in a fixed order: bytes, or a `Stored` entry read when asked for; and
-    the key of the folder each was rendered under, where it has one (`token`)."""
+    the key of the folder each was rendered under, where it has one (`token`: a `Stored`
+    entry's own key, else `tokens`)."""
 
     def __init__(self, items: dict[str, bytes | Stored], tokens: dict[str, str]) -> None:
         self._items = items
@@ -68,8 +69,8 @@ class Outputs(Mapping[str, bytes]):
         its bytes (rendered without a cache, changed after rendering, or rendered again
         when its entry was lost)."""
         found = self._items[path]
-        if isinstance(found, Stored) and found.rendered_again:
-            return None
+        if isinstance(found, Stored):
+            return None if found.rendered_again else found.key
         return self._tokens.get(path)
 
     def unread(self, path: str) -> str | None:
@@ -96,9 +97,8 @@ class Outputs(Mapping[str, bytes]):
                     raise RuntimeError(f"two outputs for the same path: {path}")
                 if isinstance(part, Outputs):
                     items[path] = part._items[path]
-                    token = part.token(path)
-                    if token is not None:
-                        tokens[path] = token
+                    if path in part._tokens:
+                        tokens[path] = part._tokens[path]
                 else:
                     items[path] = part[path]
         return Outputs(items, tokens)
@@ -134,10 +134,7 @@ class Collected:
                     cache.drop(key)
                 return found
 
-            stored = Stored(key, read, again)
-            for path in (*pages, *calendars):
-                self.items[path] = stored
-                self.tokens[path] = key
+            self.items.update(dict.fromkeys((*pages, *calendars), Stored(key, read, again)))
             return True
         found = _fitting(cache.get(key), paths)
         if found is None:
