@@ -34,6 +34,12 @@ def default_overrides() -> Path:
     return _shipped("site_overrides")
 
 
+def project_files() -> Path:
+    """The mkdocs.yml, gitignore and README.md of a new project (`handbook init`); its
+    mkdocs.yml is also the settings of a project that has none of its own."""
+    return default_templates() / "project"
+
+
 def example_content() -> Path:
     """The shipped reverse-mentoring and buddy programs, for `handbook init --example`."""
     return _shipped("example")

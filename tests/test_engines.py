@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,37 @@ def test_each_engine_builds_the_generated_config(tmp_path: Path, engine: str) ->
         text = page.read_text("utf-8")
         assert "<img src=x" not in text, page
     assert "Handbook &lt;img src=x onerror=alert(1)&gt;" in index
+
+
+def test_a_project_without_mkdocs_yml_builds_with_the_settings_init_writes(
+        tmp_path: Path) -> None:
+    """A content folder alone (no mkdocs.yml) was built with MkDocs' bare defaults: no
+    handbook plugin (no output allowlist, no page cache), Google Fonts, the whole nav on
+    every page. It now gets the settings `handbook init` writes, and the site is offline."""
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copytree(MINI, root / "content")
+    done = handbook("build", "--no-pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    config = yaml.safe_load((root / "build/mkdocs.yml").read_text("utf-8"))
+    assert any(isinstance(p, dict) and "handbook" in p for p in config["plugins"])
+    assert config["theme"]["font"] is False
+    assert "navigation.prune" in config["theme"]["features"]
+    assert (root / "build/cache/pages.bin").is_file()  # the plugin kept its page cache
+    for page in (root / "site").rglob("*.html"):
+        assert "fonts.googleapis.com" not in page.read_text("utf-8"), page
+
+
+def test_a_material_theme_loads_no_google_fonts_unless_the_project_names_a_font(
+        tmp_path: Path) -> None:
+    def theme(settings: dict[str, object]) -> dict[str, object]:
+        text = engine_config(settings, root=tmp_path, build=tmp_path / "build",
+                             docs=tmp_path / "build/docs", site={"title": "T"}, nav=[])
+        return dict(yaml.safe_load(text)["theme"])
+
+    assert theme({"theme": {"name": "material"}})["font"] is False
+    assert theme({"theme": "material"})["font"] is False
+    assert theme({})["font"] is False
+    named = {"text": "Inter", "code": "Fira Code"}
+    assert theme({"theme": {"name": "material", "font": named}})["font"] == named
+    assert "font" not in theme({"theme": {"name": "readthedocs"}})

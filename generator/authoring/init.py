@@ -53,7 +53,7 @@ class InitError(Exception):
 
 def project_files() -> Path:
     """The shipped mkdocs.yml, gitignore and README.md of a new project."""
-    return resources.default_templates() / "project"
+    return resources.project_files()
 
 
 def create(target: Path, example: bool = False, today: dt.date | None = None) -> list[Path]:

@@ -92,12 +92,15 @@ _Dumper.add_representer(str, _represent_text)
 
 
 def read_project_config(path: Path, root: Path) -> dict[str, Any]:
-    """The project's mkdocs.yml as data (empty when there is none); a broken one is a located
-    error, as a content file's would be."""
+    """The project's mkdocs.yml as data; a broken one is a located error, as a content file's
+    would be. A project without one (a content folder only) gets the settings `handbook init`
+    writes: without them the site would have no handbook plugin (no output allowlist, no page
+    cache), would load Google Fonts, and would show the whole nav on every page."""
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        return {}
+        path = resources.project_files() / "mkdocs.yml"
+        text = path.read_text("utf-8")
     try:
         data = yaml.load(text, _Loader)  # a SafeLoader keeping unknown tags
     except yaml.YAMLError as error:
@@ -234,6 +237,8 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
     theme = out.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
     theme["custom_dir"] = THEME_FOLDER
+    if theme.get("name") == "material":  # unless the project names a font: no Google Fonts,
+        theme.setdefault("font", False)  # the site is read on an intranet, offline
     if site is not None and site.get("language"):  # Material's labels and <html lang>
         theme["language"] = site["language"]
         out["plugins"] = _with_search_language(out.get("plugins", ["search"]), site["language"])
