@@ -261,11 +261,8 @@ def _prepare(project: Project, library: Library, revisions: Any, holidays: Holid
     lap("plan")
     cache = render_cache(project)
     cache.known = kept.digests()
-    settings = read_project_config(project.config_file, project.root)
-    # Absent is MkDocs' default (True); a value only the engine knows (`!ENV`) is taken as it.
-    directory_urls = settings.get("use_directory_urls") is not False
     pages, files = render_site(plan.pages, plan.calendars, project.template_dirs, project.root,
-                               resolved.library.site.language, cache, directory_urls)
+                               resolved.library.site.language, cache)
     lap("render")
     languages = library.site.languages
     if languages and project.language:
@@ -273,7 +270,7 @@ def _prepare(project: Project, library: Library, revisions: Any, holidays: Holid
                                      languages[0])
     outputs = Outputs.joined([pages, files])
     check_public(library, plan, outputs, relative(project.docs, project.root))
-    engine = engine_files(project, plan.site, plan.nav, languages, settings)
+    engine = engine_files(project, plan.site, plan.nav, languages)
     return Result(plan, outputs, time.perf_counter() - started, timings=timings, engine=engine,
                   language=project.language, coverage=tuple(coverage))
 
@@ -322,13 +319,10 @@ def _generate_all(project: Project, record_revisions: bool) -> list[tuple[Projec
 
 
 def engine_files(project: Project, site: dict[str, Any] | None, nav: list[Any] | None,
-                 languages: list[str] | None = None, settings: dict[str, Any] | None = None
-                 ) -> dict[str, bytes]:
+                 languages: list[str] | None = None) -> dict[str, bytes]:
     """The generated config and the merged theme folder, by path under `project.build`;
-    for one language of several, the language switcher's entries (`alternates`).
-    `settings`: the project's mkdocs.yml, if already read."""
-    if settings is None:
-        settings = read_project_config(project.config_file, project.root)
+    for one language of several, the language switcher's entries (`alternates`)."""
+    settings = read_project_config(project.config_file, project.root)
     engine = {f"{THEME_FOLDER}/{name}": data
               for name, data in theme_files(project.root, settings).items()}
     extra = {"alternates": alternates(languages)} if languages and project.language else {}

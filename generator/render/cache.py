@@ -73,15 +73,13 @@ def fingerprint(package: Path, templates: Path) -> bytes:
                    b"templates", *_tree(templates))
 
 
-def environment_key(template_dirs: Sequence[Path], language: str, zones: Iterable[str] = (),
-                    directory_urls: bool = True) -> bytes:
+def environment_key(template_dirs: Sequence[Path], language: str, zones: Iterable[str] = ()
+                    ) -> bytes:
     """What every page's rendering shares: the code (with any page kinds registered from
-    outside handbook), the language, the engine's URL style (the links written as HTML),
-    every file in the template search path, in its order (a file earlier in the path wins),
-    and the time zone files the calendars are written from (`zones`: a system's zone
-    database is updated apart from any package)."""
+    outside handbook), the language, every file in the template search path, in its order
+    (a file earlier in the path wins), and the time zone files the calendars are written
+    from (`zones`: a system's zone database is updated apart from any package)."""
     return joined_digest(code_fingerprint(), *_extension_code(), language.encode(),
-                   b"directory" if directory_urls else b"file",
                    *(joined_digest(b"folder", *_tree(folder)) for folder in template_dirs
                      if folder.is_dir()),
                    *(_zone_file(zone) for zone in sorted(set(zones))))

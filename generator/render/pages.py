@@ -22,14 +22,120 @@ from ..digests import Digests
 from ..errors import ContentError, HandbookError, outdated_override_hint, relative
 from ..i18n import DEFAULT as DEFAULT_LANGUAGE
 from ..i18n import Lang
-from ..plan.views import PageSpec
+from ..plan.views import Link, PageSpec
 from ..resolve.events import CalendarFile
+from ..validate.models import MarkdownText
+from ..validate.prose import sanitize_markdown
 from . import embed, i18n
 from .bytecode import CheckedBytecodeCache
 from .cache import RenderCache, Rendered, environment_key, folder_key, folder_keys
 from .calendars import serialize_calendars
 from .outputs import Collected, Outputs
-from .text import Raw, escape_text, finalize, href_filter, html_label, html_text, link_to, url_link
+
+
+class Raw(str):
+    """Markdown produced by our own code (links), printed as is."""
+
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>&])")
+
+
+# Characters that open block syntax at the start of a line, in the site's extensions or ones
+# it may switch on: lists (- + 1. 1)), admonitions (!!! ???), setext headings (=== ---),
+# definitions (:), blocks (///), fences (~~~), math ($$) and the like.
+NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]#|<>&\s]|^[-+!?=:/~%$]|^\d+[.)]")
+LINE_START = re.compile(r"^( ?)(?:([-+!])|([?=:/~%$])|(\d+)([.)]))")
+
+
+def _line_start(match: re.Match[str]) -> str:
+    space, backslashed, entity, digits, mark = match.groups()
+    if backslashed:
+        return f"{space}\\{backslashed}"  # Markdown's own escapes: '\-', '\+', '\!'
+    if entity:
+        return f"{space}&#{ord(entity)};"  # no backslash escape exists for these
+    return space + digits + ("\\." if mark == "." else "&#41;")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def escape_text(value: str) -> str:
+    """Plain text that shows as typed wherever it lands: a paragraph, a table cell, a heading,
+    a link label. HTML characters become entities; Markdown punctuation is backslashed; and
+    whatever would open a block (a list, an admonition, a heading underline, indented code)
+    is neutralised at the start, since a template may print the value at a line's start."""
+    text = str(value)
+    if not NEEDS_ESCAPE.search(text.replace(" ", "")) and text[:1] != " ":
+        return text  # the common case: nothing to do
+    # One line, never indented code; a no-break space stays (Babel's '86,7\u00a0%', French
+    # typography), since it is what keeps a number with its sign.
+    text = re.sub(r"[^\S\u00a0\u202f]+", " ", text)
+
+    def one(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, "\\" + char)
+
+    return LINE_START.sub(_line_start, MD_SPECIAL.sub(one, text), count=1)
+
+
+def finalize(value: Any) -> Any:
+    """Applied to every `{{ ... }}` in every template (hundreds of thousands of times on a
+    large site: the exact type is looked up first, subclasses take the long way)."""
+    kind = type(value)
+    if kind is str:
+        return escape_text(value)
+    if kind is Raw or kind is int:
+        return value
+    if kind is MarkdownText:
+        return sanitize_markdown(value)
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, MarkdownText):
+        return sanitize_markdown(value)
+    if isinstance(value, str):
+        return escape_text(value)
+    if value is None:
+        raise TypeError("a template printed a missing value (None)")
+    return value
+
+
+@jinja2.pass_context
+def link_to(context: jinja2.runtime.Context, target: Link | str, label: str | None = None) -> Raw:
+    """A Markdown link from the page being rendered to another page or file."""
+    path = target.path if isinstance(target, Link) else target
+    text = label if label is not None else (target.title if isinstance(target, Link) else path)
+    folder = context["page_path"].rpartition("/")[0]
+    return Raw(f"[{escape_text(text)}]({_link_from(path, folder)})")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link_from(target: str, folder: str) -> str:
+    """The path from a docs folder to a docs file, both relative to the docs folder (what
+    posixpath.relpath computes, without touching the file system, at a tenth of the cost).
+    The pages of one folder link to the same few targets: each path is worked out once."""
+    here = folder.split("/") if folder else []
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
+
+
+# Characters that end a link's address or a table cell, or start Markdown inside either (a
+# backtick opens a code span hiding a cell's '|'): percent-encoded, read as themselves.
+URL_QUOTES = str.maketrans({c: f"%{ord(c):02X}" for c in
+                            [*map(chr, range(0x21)), "\x7f", *"()<>[]{}|`\\\""]})
+
+
+def url_link(url: str, label: str | None = None) -> Raw:
+    """A Markdown link to an outside address (already validated as http(s) or mailto)."""
+    return Raw(f"[{escape_text(label or url)}]({url.translate(URL_QUOTES)})")
+
+
+def html_text(value: object) -> Raw:
+    """A value inside raw HTML a template writes (data attributes, the invitation's text):
+    escaped for HTML, quotes included, and for nothing else, since Markdown leaves raw HTML
+    as it is."""
+    return Raw(html.escape(str(value)))
+
 
 PACKAGED_PREFIX = "handbook"  # `{% extends "handbook/cohort.md.j2" %}`: the packaged original
 
@@ -43,8 +149,8 @@ def _raw_concat(parts: Iterable[str]) -> Raw:
 
 @functools.lru_cache(maxsize=8)
 def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = (),
-                     language: str = DEFAULT_LANGUAGE, bytecode: str | None = None,
-                     directory_urls: bool = True) -> jinja2.Environment:
+                     language: str = DEFAULT_LANGUAGE, bytecode: str | None = None
+                     ) -> jinja2.Environment:
     """One environment per template search path for the life of the process: each template
     is compiled once, and recompiled only when its file changes (Jinja checks the mtime).
 
@@ -55,8 +161,7 @@ def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = 
     cache key: a file added there during `serve` must make a new environment, since Jinja
     would keep using the packaged template it found before. `language`: the catalog the
     templates' labels come from (i18n.py). `bytecode`: where compiled templates are kept
-    between runs (RenderCache.templates). `directory_urls`: the engine's `use_directory_urls`
-    (the addresses `href` writes)."""
+    between runs (RenderCache.templates)."""
     packaged = jinja2.FileSystemLoader(template_dirs[-1])
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({PACKAGED_PREFIX: packaged}),
@@ -74,8 +179,6 @@ def make_environment(template_dirs: tuple[str, ...], listing: tuple[str, ...] = 
     env.filters["url"] = url_link
     env.filters["e"] = escape_text
     env.filters["html"] = html_text
-    env.filters["label"] = html_label
-    env.filters["href"] = href_filter(directory_urls)
     env.globals["heading"] = lambda level: Raw("#" * level)  # for partials used at any depth
     i18n.install(env, Lang(language), finalize, Raw)
     return env
@@ -168,8 +271,7 @@ def _template_error(exc: Exception, page: PageSpec, root: Path) -> ContentError:
 
 def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
                 template_dirs: list[Path], root: Path, language: str = DEFAULT_LANGUAGE,
-                cache: RenderCache | None = None, directory_urls: bool = True
-                ) -> tuple[Outputs, Outputs]:
+                cache: RenderCache | None = None) -> tuple[Outputs, Outputs]:
     """Markdown of every page (UTF-8) and the bytes of every calendar file, or every template
     error found. `template_dirs`: the project's folders first, the packaged defaults last.
 
@@ -190,22 +292,18 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
     keys: list[str | None] = [None] * len(groups)
     missing = list(range(len(groups)))
     zones = {str(event.start.tzinfo) for file in calendars.values() for event in file.events}
-    def environment_now() -> bytes:
-        return environment_key(template_dirs, language, zones, directory_urls)
-
-    environment = environment_now() if cache else b""
+    environment = environment_key(template_dirs, language, zones) if cache else b""
     env_dirs = tuple(str(p) for p in template_dirs)
     listing = tuple(sorted(str(file) for folder in template_dirs[:-1]
                            for file in folder.rglob("*") if file.is_file()))
 
     def render(part: list[tuple[str | None, Group]]) -> Made:
-        return _render_stored(part, cache, environment, env_dirs, root, listing, language,
-                              directory_urls)
+        return _render_stored(part, cache, environment, env_dirs, root, listing, language)
 
     def again(group: Group) -> Rendered:  # an entry lost before it was read: not stored,
         # the templates may have changed since the key was worked out (outputs.Stored)
         texts, files, failures, _ = _render_stored([(None, group)], None, environment, env_dirs,
-                                                   root, listing, language, directory_urls)
+                                                   root, listing, language)
         if failures:
             raise HandbookError([error for _, error in failures])
         return texts, files
@@ -230,7 +328,7 @@ def render_site(pages: Iterable[PageSpec], calendars: dict[str, CalendarFile],
             errors.setdefault(template, error)
     if errors:
         raise HandbookError(list(errors.values()))
-    if cache and stored and environment_now() != environment:
+    if cache and stored and environment_key(template_dirs, language, zones) != environment:
         got.forget(stored)  # a template saved while rendering: its output vouches for no key
         for key in set(stored.values()):
             cache.drop(key)
@@ -249,8 +347,7 @@ Made = tuple[dict[str, bytes], dict[str, bytes], list[tuple[str, ContentError]],
 
 def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | None,
                    environment: bytes, template_dirs: tuple[str, ...], root: Path,
-                   listing: tuple[str, ...], language: str, directory_urls: bool = True
-                   ) -> Made:
+                   listing: tuple[str, ...], language: str) -> Made:
     """`_render_part` over some folders, texts encoded (once: cached folders stay bytes), each
     folder stored under its key (and each of its files mapped to that key); one without a
     key yet (`--clean`) gets it here."""
@@ -260,7 +357,6 @@ def _render_stored(part: list[tuple[str | None, Group]], cache: RenderCache | No
     texts, files, errors = _render_part(
         [p for _, g in part for p in g[0]], template_dirs, root,
         calendars=[c for _, g in part for c in g[1]], listing=listing, language=language,
-        directory_urls=directory_urls,
         bytecode=cache.templates() if cache else None)
     encoded = {path: text.encode("utf-8") for path, text in texts.items()}
     stored = {}
@@ -281,9 +377,9 @@ def _paths(group: Group) -> tuple[list[str], list[str]]:
 def _render_part(pages: list[PageSpec], template_dirs: tuple[str, ...], root: Path,
                  share: bool = True, calendars: Iterable[tuple[str, CalendarFile]] = (),
                  listing: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE,
-                 bytecode: str | None = None, directory_urls: bool = True
-                 ) -> tuple[dict[str, str], dict[str, bytes], list[tuple[str, ContentError]]]:
-    env = make_environment(template_dirs, listing, language, bytecode, directory_urls)
+                 bytecode: str | None = None) -> tuple[dict[str, str], dict[str, bytes],
+                                                       list[tuple[str, ContentError]]]:
+    env = make_environment(template_dirs, listing, language, bytecode)
     output: dict[str, str] = {}
     errors: list[tuple[str, ContentError]] = []
     failed: set[str] = set()
