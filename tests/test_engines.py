@@ -176,6 +176,7 @@ def test_a_material_theme_loads_no_google_fonts_unless_the_project_names_a_font(
     assert theme({"theme": {"name": "material"}})["font"] is False
     assert theme({"theme": "material"})["font"] is False
     assert theme({})["font"] is False
+    assert theme({"theme": {"name": "material", "font": None}})["font"] is False  # `font:`
     named = {"text": "Inter", "code": "Fira Code"}
     assert theme({"theme": {"name": "material", "font": named}})["font"] == named
     assert "font" not in theme({"theme": {"name": "readthedocs"}})

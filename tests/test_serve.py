@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -351,3 +352,18 @@ def test_a_deleted_cohort_leaves_the_preview(tmp_path: Path) -> None:
         assert status_of(page + "print/") == 404
         assert status_of(page + calendars[0].name) == 404
         assert status_of(base + "programs/reverse-mentoring/2027-spring-london/") == 200
+
+
+def test_a_project_without_mkdocs_yml_is_served(tmp_path: Path) -> None:
+    """A content folder alone is built with the settings `handbook init` writes, the handbook
+    plugin among them, which watched the project's mkdocs.yml whether or not there was one:
+    the preview of such a project ended in a FileNotFoundError traceback."""
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copytree(FIXTURES / "mini" / "content", root / "content")
+    with serving(root) as address:
+        wait_for(address + "programs/pilot/first/", "First cohort")
+        cohort = root / "content/programs/pilot/cohorts/first.yml"
+        cohort.write_text(cohort.read_text().replace("title: First cohort",
+                                                     "title: Renamed cohort"))
+        wait_for(address + "programs/pilot/first/", "Renamed cohort")
