@@ -194,6 +194,22 @@ def test_the_german_agenda_shows_the_overlay_and_the_english_one_english(
         site / "en")
 
 
+def test_a_topic_lists_its_meetings_with_dates_in_the_page_language(
+        three_languages: Path) -> None:
+    """A topic's meetings list names each meeting by its cohort and day, written in the
+    site's language like every other date (it was English on every language's site)."""
+    for language, weekdays in (("en", ("Monday", "Tuesday", "Wednesday", "Thursday")),
+                               ("de", ("Montag", "Dienstag", "Mittwoch", "Donnerstag")),
+                               ("fr", ("lundi", "mardi", "mercredi", "jeudi"))):
+        topics = sorted((three_languages / "site" / language / "topics").glob("*/index.html"))
+        listed = "".join(page.read_text("utf-8").split("<article", 1)[1].split("</article>")[0]
+                         for page in topics)  # the page itself, not the nav around it
+        found = {word for word in ("Monday", "Tuesday", "Wednesday", "Thursday", "Montag",
+                                   "Dienstag", "Mittwoch", "Donnerstag", "lundi", "mardi",
+                                   "mercredi", "jeudi") if word in listed}
+        assert found and found <= set(weekdays), (language, found)
+
+
 def test_an_untranslated_page_says_so(three_languages: Path) -> None:
     site = three_languages / "site"
     london = sorted((site / "fr/programs/reverse-mentoring/2027-spring-london").glob(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...i18n import Lang
 from ...resolve.backlinks import Usage
 from ..labels import AUDIENCES, Audience
 from ..paths import module_path, playbook_path, program_path, topic_path
@@ -34,11 +35,12 @@ KINDS = (TOPIC, CHALLENGE, MODULE)
 
 def _view(library: Library, item: Any, use: Usage) -> LibraryView:
     """The resolved backlinks of one item as the links and rows its page shows."""
-    programs = library.programs
+    programs, lang = library.programs, Lang(library.site.language)  # dates as on every page
     sessions = [UsageEntry(programs[s.program].title, s.index + 1,
                            programs[s.program].meeting_plan[s.index].title,
-                           [meeting_link(s.program, cid, library.cohorts[(s.program, cid)], m)
-                            for cid, m in s.meetings]) for s in use.sessions]
+                           [meeting_link(s.program, cid, library.cohorts[(s.program, cid)], m,
+                                         lang) for cid, m in s.meetings])
+                for s in use.sessions]
     return LibraryView(item, [Link(programs[p].title, program_path(p)) for p in use.programs],
                        sessions, {programs[p].title: a for p, a in use.audiences.items()})
 
