@@ -180,3 +180,5 @@ def test_a_material_theme_loads_no_google_fonts_unless_the_project_names_a_font(
     named = {"text": "Inter", "code": "Fira Code"}
     assert theme({"theme": {"name": "material", "font": named}})["font"] == named
     assert "font" not in theme({"theme": {"name": "readthedocs"}})
+    # A font named in the file a project's mkdocs.yml inherits from is left to the engine.
+    assert "font" not in theme({"INHERIT": "base.yml", "theme": {"name": "material"}})

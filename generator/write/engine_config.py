@@ -237,9 +237,9 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
     theme = out.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
     theme["custom_dir"] = THEME_FOLDER
-    if theme.get("name") == "material" and theme.get("font") is None:
+    if theme.get("name") == "material" and theme.get("font") is None and "INHERIT" not in out:
         theme["font"] = False  # unless the project names a font (`font:` left empty names
-        # none): no Google Fonts, the site is read on an intranet, offline
+        # none), or may in the file it inherits: no Google Fonts, the site is offline
     if site is not None and site.get("language"):  # Material's labels and <html lang>
         theme["language"] = site["language"]
         out["plugins"] = _with_search_language(out.get("plugins", ["search"]), site["language"])
