@@ -262,3 +262,26 @@ def test_shared_records_read_back_the_same_and_take_less_room(tmp_path: Path) ->
         page_cache.save(path, "settings", records, {})
         assert page_cache.load(path, "settings").pages == plain
     assert paths[1].stat().st_size < paths[0].stat().st_size / 2
+
+
+def test_the_code_key_covers_the_defaults_beside_an_editable_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In an editable install the packaged templates and theme overrides lie beside the
+    package, not in it: an edit of one must change the key of the code, or a project using
+    the defaults was told that nothing changed."""
+    from handbook import resources
+    from handbook.engine import page_cache
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "home.md.j2").write_text("one", "utf-8")
+    monkeypatch.setattr(resources, "default_templates", lambda: templates)
+
+    def key() -> str:
+        monkeypatch.setattr(page_cache, "_CODE", None)
+        return page_cache.code_digest()
+
+    first = key()
+    assert key() == first
+    (templates / "home.md.j2").write_text("two", "utf-8")
+    assert key() != first

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import resources
+
 FORMAT = 3
 # What `handbook build` hands the engine (engine/mkdocs_plugin.py reads them): the cache of the
 # published site, where the new cache goes (published with the site), and the published site
@@ -118,11 +120,17 @@ _CODE: str | None = None
 
 def code_digest() -> str:
     """The handbook package as it is on disk (an editable install changes without a new
-    version number), Python's version and every installed distribution's version (MkDocs,
-    Material, Python-Markdown and their extensions all shape the HTML). Once per process."""
+    version number) with the defaults it ships (in an editable install they lie beside the
+    package: templates/, site_overrides/), Python's version and every installed
+    distribution's version (MkDocs, Material, Python-Markdown and their extensions all shape
+    the HTML). Once per process."""
     global _CODE
     if _CODE is None:
-        _CODE = digest(folder_digest(Path(__file__).resolve().parent.parent),
+        package = Path(__file__).resolve().parent.parent
+        beside = [folder for folder in (resources.default_templates(),
+                                        resources.default_overrides())
+                  if package not in folder.resolve().parents]
+        _CODE = digest(folder_digest(package), *map(folder_digest, beside),
                        platform.python_version(), *installed())
     return _CODE
 
