@@ -51,17 +51,12 @@ class InitError(Exception):
     """The target cannot take a new project; the message is one line for the command."""
 
 
-def project_files() -> Path:
-    """The shipped mkdocs.yml, gitignore and README.md of a new project."""
-    return resources.project_files()
-
-
 def create(target: Path, example: bool = False, today: dt.date | None = None) -> list[Path]:
     """Make a project in `target` (new, or an empty folder); returns the files written."""
     _refuse_unless_empty(target)
     target.mkdir(parents=True, exist_ok=True)
     for shipped, name in PROJECT_FILES.items():
-        shutil.copyfile(project_files() / shipped, target / name)
+        shutil.copyfile(resources.project_files() / shipped, target / name)
     content = target / "content"
     if example:
         shutil.copytree(resources.example_content(), content,
