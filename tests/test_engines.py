@@ -92,6 +92,29 @@ def test_the_generated_config_comes_from_its_memo_only_for_the_same_data(
     assert memo.read_bytes() == text  # and it is written again
 
 
+def test_the_generated_config_says_what_it_was_made_from(tmp_path: Path) -> None:
+    """Its opening comment named ../mkdocs.yml whatever the project had: a content-only
+    project's (built with handbook's default settings) and a language's config in
+    build/<lang>/ (two folders down) named a file that is not there. The comment is part of
+    the memo's key: the same settings with a new mkdocs.yml give the new comment."""
+    memo = tmp_path / "build" / "cache" / "engine-config.bin"
+
+    def first_lines(build: Path) -> str:
+        text = engine_config({"site_name": "x"}, root=tmp_path, build=build,
+                             docs=build / "docs", site={"title": "T"}, nav=[], memo=memo)
+        return "".join(text.decode("utf-8").splitlines(keepends=True)[:3])
+
+    alone = first_lines(tmp_path / "build")
+    assert "from handbook's default settings (the project has no mkdocs.yml)" in alone
+    assert "../mkdocs.yml" not in alone and "`build -f build/mkdocs.yml`" in alone
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
+    own = first_lines(tmp_path / "build")
+    assert "from ../mkdocs.yml and the content" in own and "default settings" not in own
+    german = first_lines(tmp_path / "build" / "de")
+    assert "from ../../mkdocs.yml and the content" in german
+    assert "`build -f build/de/mkdocs.yml`" in german
+
+
 def test_a_missing_engine_is_one_line_naming_the_install(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
@@ -157,7 +180,9 @@ def test_a_project_without_mkdocs_yml_builds_with_the_settings_init_writes(
     shutil.copytree(MINI, root / "content")
     done = handbook("build", "--no-pdf", cwd=root)
     assert done.returncode == 0, done.stderr
-    config = yaml.safe_load((root / "build/mkdocs.yml").read_text("utf-8"))
+    text = (root / "build/mkdocs.yml").read_text("utf-8")
+    assert "from handbook's default settings" in text.splitlines()[0]
+    config = yaml.safe_load(text)
     assert any(isinstance(p, dict) and "handbook" in p for p in config["plugins"])
     assert config["theme"]["font"] is False
     assert "navigation.prune" in config["theme"]["features"]
