@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, NO_FORK, handbook, make_project
+from handbook import resources
 from handbook.pipeline import Project, generate
 
 
@@ -77,6 +78,18 @@ def wait_for(url: str, text: str, timeout: float = 60) -> float:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never showed {text!r} within {timeout} s")
+
+
+def wait_for_not(url: str, text: str, timeout: float = 60) -> None:
+    """Until `url` serves a whole page without `text`."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            page = response.read().decode("utf-8")
+            if "</html>" in page and text not in page:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{url} still showed {text!r} after {timeout} s")
 
 
 @pytest.mark.parametrize("mode", ["full", "dirty"])
@@ -367,3 +380,17 @@ def test_a_project_without_mkdocs_yml_is_served(tmp_path: Path) -> None:
         cohort.write_text(cohort.read_text().replace("title: First cohort",
                                                      "title: Renamed cohort"))
         wait_for(address + "programs/pilot/first/", "Renamed cohort")
+        # An mkdocs.yml added while the preview runs is its settings from then on (it
+        # went unseen until a restart), and so are its later saves and its removal.
+        settings = root / "mkdocs.yml"
+        packaged = (resources.project_files() / "mkdocs.yml").read_text("utf-8")
+        feature = "    - navigation.top\n"
+        assert feature in packaged and "content.code.copy" not in packaged
+        settings.write_text(packaged.replace(feature, feature + "    - content.code.copy\n"),
+                            "utf-8")
+        wait_for(address + "programs/pilot/first/", "content.code.copy")
+        settings.write_text(packaged.replace(feature, feature + "    - content.tabs.link\n"),
+                            "utf-8")
+        wait_for(address + "programs/pilot/first/", "content.tabs.link")
+        settings.unlink()
+        wait_for_not(address + "programs/pilot/first/", "content.tabs.link")

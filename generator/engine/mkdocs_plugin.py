@@ -317,9 +317,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for folder in (self.config.templates, self.config.overrides):  # optional folders
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
-        settings = root / "mkdocs.yml"  # the settings the generated config holds; a project
-        if settings.is_file():  # without its own is built with handbook's (restart to add one)
-            server.watch(str(settings))
+        preview.watch_settings(server, root / "mkdocs.yml")  # the settings the config holds
         if self.collector is not None:
             self.collector.server = server
         allow_live_reload(server)

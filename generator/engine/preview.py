@@ -95,6 +95,38 @@ def rebuild(server: Any) -> None:
         server._rebuild_cond.notify_all()
 
 
+def watch_settings(server: Any, settings: Path) -> None:
+    """Rebuild when the project's mkdocs.yml is created, saved, replaced or removed. Watched
+    through its folder (that folder only, not below it) rather than as a file, which must
+    exist to be watched: a project without one is built with handbook's settings, and one
+    added while the preview ran went unseen until it was restarted. Only changes count, not
+    reads (the native observers report opening a file): a rebuild reads it. The server
+    keeps the path (`SETTINGS_FILE`): the preview's own server (preview_server.py) watches it
+    the same way."""
+    if not can_rebuild(server):  # a server this cannot ask: its own watch, as before
+        if settings.is_file():
+            server.watch(str(settings))
+        return
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+    wanted = os.path.abspath(settings)
+
+    class Settings(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.is_directory or event.event_type not in CHANGES:
+                return
+            paths = [event.src_path, getattr(event, "dest_path", "")]
+            if wanted in {os.path.abspath(os.fsdecode(path)) for path in paths if path}:
+                rebuild(server)
+
+    server.observer.schedule(Settings(), os.path.dirname(wanted), recursive=False)
+    setattr(server, SETTINGS_FILE, wanted)
+
+
+SETTINGS_FILE = "handbook_settings_file"  # the dev server's attribute: the file watched
+CHANGES = {"created", "modified", "deleted", "moved"}  # watchdog's event types that change a file
+
+
 POLL_SECONDS = 0.2  # MkDocs' server looks every 0.5 s: on average 0.25 s of each reload
 
 

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..fork import can_fork, hold_signals, release_signals, stop_children
-from .preview import rebuild
+from .preview import SETTINGS_FILE, rebuild
 
 FAILED, AGAIN = 1, 2  # the bits of the builder's answer
 STOP_SECONDS = 10.0  # the builder's time to end once asked, before it is killed
@@ -157,6 +157,7 @@ def _become_server(builder: Builder, server: Any, config: Any, engine: str) -> N
         "engine": engine, "host": server.server_address[0], "port": server.server_address[1],
         "root": server.root, "mount_path": server.mount_path, "nonce": NONCE,
         "watch": [*server._watched_paths, *map(os.path.abspath, config.watch)],
+        "settings": getattr(server, SETTINGS_FILE, None),  # watch_settings
         "level": logging.getLogger(engine).level, "builder": builder.pid,
         "color": any(type(handler.formatter).__name__ == "ColorFormatter"  # not if piped
                      for handler in logging.getLogger(engine).handlers),

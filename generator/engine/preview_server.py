@@ -18,11 +18,12 @@ import os
 import shutil
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..fork import HELD
 from .mkdocs_csp import allow_live_reload
-from .preview import poll_faster
+from .preview import poll_faster, watch_settings
 from .preview_builder import SETTINGS, Builder, RebuildFailed
 
 
@@ -49,6 +50,8 @@ def serve(settings: dict[str, Any]) -> None:
     poll_faster(server)
     for path in settings["watch"]:
         server.watch(path)
+    if settings.get("settings"):  # the project's mkdocs.yml, watched as the plugin did
+        watch_settings(server, Path(settings["settings"]))
     allow_live_reload(server, settings["nonce"])
     signal.signal(signal.SIGTERM, _stop)
     try:
