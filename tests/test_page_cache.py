@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import FIXTURES, handbook, make_project
+from handbook import resources
 from handbook.engine import page_cache
 from handbook.engine.mkdocs_keys import unsafe
 
@@ -77,6 +78,24 @@ def test_a_changed_title_rebuilds_only_the_pages_that_show_it(project: Path,
                                                       / "site")
     assert "Renamed cohort" in (project / "site/programs/pilot/first/index.html").read_text(
         "utf-8")
+
+
+def test_adding_the_default_settings_as_a_file_changes_no_page(tmp_path: Path) -> None:
+    """A project without mkdocs.yml is built with handbook's default settings; adding them as
+    the project's own file (what `handbook init` writes) changes the generated config's
+    opening comment only, which is not among what a page depends on: every page is taken
+    over, and the site is the clean build's (the comment was in the page cache's key: every
+    page was built again)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copytree(FIXTURES / "mini" / "content", root / "content")
+    build(root)
+    shutil.copy(resources.project_files() / "mkdocs.yml", root / "mkdocs.yml")
+    taken, pages = taken_over(build(root))
+    assert taken == pages > 0
+    assert site_files(root / "site") == site_files(clean_copy(root, tmp_path / "c") / "site")
+    (root / "mkdocs.yml").unlink()
+    assert taken_over(build(root)) == (pages, pages)
 
 
 def test_nothing_changed_ends_at_once(project: Path) -> None:

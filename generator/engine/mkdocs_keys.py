@@ -60,9 +60,13 @@ def unsafe(config: Any) -> str | None:
 
 def without_nav(text: str) -> str:
     """The generated config without its `nav:` block (each page's signature holds what it
-    shows of the nav)."""
+    shows of the nav) and without the comment it opens with (what it was made from: a
+    project adding an mkdocs.yml that holds handbook's default settings changes no page)."""
     lines, skipping = [], False
-    for line in text.splitlines():
+    body = text.splitlines()
+    while body and body[0].startswith("#"):
+        del body[0]
+    for line in body:
         if line.startswith("nav:"):
             skipping = True
             continue

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cache_files import by_page, fragment, write_index
 
@@ -97,19 +97,24 @@ def rebuild(server: Any) -> None:
 
 def watch_settings(server: Any, settings: Path) -> None:
     """Rebuild when the project's mkdocs.yml is created, saved, replaced or removed. Watched
-    through its folder (that folder only, not below it) rather than as a file, which must
-    exist to be watched: a project without one is built with handbook's settings, and one
-    added while the preview ran went unseen until it was restarted. Only changes count, not
-    reads (the native observers report opening a file): a rebuild reads it. The server
-    keeps the path (`SETTINGS_FILE`): the preview's own server (preview_server.py) watches it
-    the same way."""
-    if not can_rebuild(server):  # a server this cannot ask: its own watch, as before
+    through its folder rather than as a file, which must exist to be watched: a project
+    without one is built with handbook's settings, and one added while the preview ran went
+    unseen until it was restarted. The observer's look into that folder sees the one file
+    only (`Listing`): a project folder of thousands of files is not stated five times a
+    second, and its name is looked up as the system does (any case where the file system
+    ignores case). Only changes count, not reads (native observers report an open): a
+    rebuild reads it. The server keeps the path (`SETTINGS_FILE`) for the preview's own
+    server (preview_server.py), which watches it the same way. A server whose observer is
+    not the one `poll_faster` made watches the file itself, if there is one, as before."""
+    listing = getattr(getattr(server, "observer", None), LISTING, None)
+    if not can_rebuild(server) or listing is None:
         if settings.is_file():
             server.watch(str(settings))
         return
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
     wanted = os.path.abspath(settings)
+    folder, name = os.path.split(wanted)
 
     class Settings(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -119,12 +124,34 @@ def watch_settings(server: Any, settings: Path) -> None:
             if wanted in {os.path.abspath(os.fsdecode(path)) for path in paths if path}:
                 rebuild(server)
 
-    server.observer.schedule(Settings(), os.path.dirname(wanted), recursive=False)
+    listing.only[folder] = name
+    server.observer.schedule(Settings(), folder, recursive=False)
     setattr(server, SETTINGS_FILE, wanted)
 
 
 SETTINGS_FILE = "handbook_settings_file"  # the dev server's attribute: the file watched
 CHANGES = {"created", "modified", "deleted", "moved"}  # watchdog's event types that change a file
+LISTING = "handbook_listing"  # the attribute of an observer `poll_faster` made: its Listing
+
+
+class Listing:
+    """How the preview's observer looks into a folder: `listdir`, but in a folder watched
+    for one file (`only`: folder -> name), that name alone (the observer states what it is
+    given, and leaves out what is not there: one stat, not one per entry)."""
+
+    def __init__(self, listdir: Callable[[Any], Iterator[os.DirEntry[str]]]) -> None:
+        self.listdir = listdir
+        self.only: dict[str, str] = {}
+
+    def __call__(self, path: str | None) -> Iterator[Any]:  # DirEntry or Named
+        name = self.only.get(os.path.abspath(os.fsdecode(path or ".")))
+        return self.listdir(path) if name is None else iter([Named(name)])
+
+
+class Named(NamedTuple):
+    """An entry by its name only: all watchdog's snapshot reads of an entry."""
+
+    name: str
 
 
 POLL_SECONDS = 0.2  # MkDocs' server looks every 0.5 s: on average 0.25 s of each reload
@@ -145,7 +172,9 @@ def poll_faster(server: Any, listdir: Callable[[Any], Iterator[os.DirEntry[str]]
     observer = getattr(server, "observer", None)
     if isinstance(observer, PollingObserver) and not observer.is_alive() \
             and not observer.emitters:
-        server.observer = PollingObserverVFS(os.stat, listdir, polling_interval=POLL_SECONDS)
+        listing = Listing(listdir)
+        server.observer = PollingObserverVFS(os.stat, listing, polling_interval=POLL_SECONDS)
+        setattr(server.observer, LISTING, listing)
 
 
 IDLE_SECONDS = 1.0  # after a rebuild: the browser has reloaded the page by then
