@@ -125,6 +125,34 @@ class Build:
         return code, "".join(self.stderr)
 
 
+def test_a_ctrl_c_while_mkdocs_makes_a_class_is_a_ctrl_c(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs is imported inside the build; a Ctrl-C landing while Python makes one of its
+    classes comes out of `__set_name__` wrapped in a RuntimeError (Python 3.11), and the
+    build ended in that traceback, exit 1 (seen in CI: `test_ctrl_c_leaves_the_old_site_whole`
+    at the moment "mkdocs-late"). It is a Ctrl-C again; another RuntimeError stays a bug."""
+    import mkdocs.config
+    from handbook.engine import inprocess
+
+    def interrupted(**kwargs: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property' instance "
+                               "'name' in 'File'") from cause
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("a bug") from ValueError("its cause")
+
+    config = tmp_path / "mkdocs.yml"
+    for load, expected in ((interrupted, KeyboardInterrupt), (broken, RuntimeError)):
+        monkeypatch.setattr(mkdocs.config, "load_config", load)
+        with pytest.raises(expected) as raised:
+            inprocess.build_here(config, tmp_path / "staging", False, False, {})
+        if expected is RuntimeError:
+            assert isinstance(raised.value.__cause__, ValueError)  # a bug's traceback whole
+
+
 @pytest.mark.parametrize("moment", ["generation", "mkdocs-start", "mkdocs-late"])
 def test_ctrl_c_leaves_the_old_site_whole(sites: Sites, tmp_path: Path, moment: str) -> None:
     root = shutil.copytree(sites.project, tmp_path / "p", symlinks=True)

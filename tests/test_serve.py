@@ -228,6 +228,19 @@ def _dev_server(root: Path) -> Any:
                             root=str(root))
 
 
+def _asked(server: Any, change: Callable[[], object], within: float = 5) -> bool:
+    """Whether `change` makes the dev server want a rebuild within `within` seconds; the
+    wish is then taken back, with any second event of the same save."""
+    from handbook.engine.preview import POLL_SECONDS
+
+    change()
+    with server._rebuild_cond:
+        found = server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=within)
+    time.sleep(2 * POLL_SECONDS)  # a save may be seen as two events
+    server._want_rebuild = False
+    return bool(found)
+
+
 def test_the_preview_server_polls_faster_and_still_adds_the_reload_script(
         tmp_path: Path) -> None:
     """MkDocs' own dev server, given the faster observer (engine/preview.py `poll_faster`)
@@ -259,12 +272,7 @@ def test_the_preview_server_polls_faster_and_still_adds_the_reload_script(
         for change in (lambda: (content / "a.yml").write_text("a: 22\n", "utf-8"),
                        lambda: (content / "empty" / "b.yml").write_text("b: 1\n", "utf-8"),
                        lambda: (content / "a.yml").unlink()):
-            change()
-            with server._rebuild_cond:
-                assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
-                server._want_rebuild = False
-            time.sleep(2 * POLL_SECONDS)  # a save may be seen as two events
-            server._want_rebuild = False
+            assert _asked(server, change)
     finally:
         server.observer.stop()
         server.observer.join(timeout=5)
@@ -332,19 +340,13 @@ def test_the_preview_watches_the_settings_file_alone_in_the_project_folder(
     settings = root / "mkdocs.yml"
     watch_settings(server, settings)
     listing = getattr(server.observer, LISTING)
-    assert [entry.name for entry in listing(str(root))] == ["mkdocs.yml"]  # looked up only
+    assert [entry.name for entry in listing(os.path.join(root, "."))] == ["mkdocs.yml"]
     server.observer.start()
     try:
         time.sleep(3 * POLL_SECONDS)  # its first look
 
         def asked(change: Callable[[], object]) -> bool:
-            change()
-            with server._rebuild_cond:
-                found = server._rebuild_cond.wait_for(lambda: server._want_rebuild,
-                                                      timeout=10 * POLL_SECONDS)
-            time.sleep(2 * POLL_SECONDS)  # a save may be seen as two events
-            server._want_rebuild = False
-            return bool(found)
+            return _asked(server, change, 10 * POLL_SECONDS)
 
         assert not asked(lambda: (root / "other-7.txt").write_text("x", "utf-8"))
         assert not asked(lambda: (root / "new.txt").write_text("x", "utf-8"))
@@ -358,6 +360,32 @@ def test_the_preview_watches_the_settings_file_alone_in_the_project_folder(
         server.observer.stop()
         server.observer.join(timeout=5)
     assert stated and not [path for path in stated if "other-" in path or "new.txt" in path]
+
+
+def test_another_watch_of_the_project_folder_still_sees_all_it_holds(tmp_path: Path) -> None:
+    """A `watch:` entry of mkdocs.yml may name the project folder, or one above it: the
+    settings file's watch of that folder (one name only) leaves such a watch seeing every
+    file and folder below (for a moment, it saw mkdocs.yml alone)."""
+    from handbook.engine.preview import POLL_SECONDS, poll_faster, watch_settings
+
+    root, site = tmp_path / "project", tmp_path / "site"
+    (root / "includes").mkdir(parents=True)
+    site.mkdir()
+    (root / "includes" / "a.md").write_text("a\n", "utf-8")
+    server = _dev_server(site)
+    server.watch(str(site))
+    server.unwatch(str(site))
+    poll_faster(server)
+    server.watch(str(root))  # as MkDocs watches a `watch:` folder: all below it
+    watch_settings(server, root / "mkdocs.yml")
+    server.observer.start()
+    try:
+        time.sleep(3 * POLL_SECONDS)  # its first look
+        assert _asked(server, lambda: (root / "includes" / "a.md").write_text("b\n", "utf-8"))
+        assert _asked(server, lambda: (root / "notes.txt").write_text("c\n", "utf-8"))
+    finally:
+        server.observer.stop()
+        server.observer.join(timeout=5)
 
 
 def test_the_idle_collector_collects_between_rebuilds_not_during_them() -> None:

@@ -46,8 +46,13 @@ def build_here(config_file: Path, staging: Path, strict: bool, verbose: bool,
     """`mkdocs build -f config_file -d staging [--strict]` in this process, with `env` as
     the engine's environment; True if it succeeded. A full disk (any OSError) is one line
     naming the file being written (of a copy's two paths, the target)."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    try:
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+    except RuntimeError as error:
+        if _interrupted(error):
+            raise KeyboardInterrupt from None
+        raise
 
     home, config = os.getpid(), None
     try:
@@ -66,12 +71,22 @@ def build_here(config_file: Path, staging: Path, strict: bool, verbose: bool,
         _stop_workers(config)
         written = OSError(error.errno, error.strerror, error.filename2 or error.filename)
         raise publish.PublishError(publish.describe(written, "write", staging)) from None
-    except BaseException:  # Ctrl-C, `kill`, a bug: handbook reports it, the site is kept
-        _worker_exit(home)
+    except BaseException as error:  # Ctrl-C, `kill`, a bug: handbook reports it, the site
+        _worker_exit(home)          # is kept
         _stop_workers(config)
+        if _interrupted(error):
+            raise KeyboardInterrupt from None
         raise
     _worker_exit(home)
     return True
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether `error` is a Ctrl-C in disguise. MkDocs is imported here, in the build: a
+    Ctrl-C that lands while Python makes one of its classes is raised inside a class
+    attribute's `__set_name__`, which Python 3.11 wraps in a RuntimeError ("Error calling
+    __set_name__ ..."), and it reached the user as a bug's traceback (exit 1)."""
+    return isinstance(error, RuntimeError) and isinstance(error.__cause__, KeyboardInterrupt)
 
 
 def _build(config: Any) -> None:

@@ -124,8 +124,11 @@ def watch_settings(server: Any, settings: Path) -> None:
             if wanted in {os.path.abspath(os.fsdecode(path)) for path in paths if path}:
                 rebuild(server)
 
-    listing.only[folder] = name
-    server.observer.schedule(Settings(), folder, recursive=False)
+    # This watch's own spelling of the folder ("<folder>/."): the observer's other watches of
+    # it, or of a folder above (a `watch:` of the project), still see all it holds.
+    spelled = os.path.join(folder, os.curdir)
+    listing.only[spelled] = name
+    server.observer.schedule(Settings(), spelled, recursive=False)
     setattr(server, SETTINGS_FILE, wanted)
 
 
@@ -136,15 +139,16 @@ LISTING = "handbook_listing"  # the attribute of an observer `poll_faster` made:
 
 class Listing:
     """How the preview's observer looks into a folder: `listdir`, but in a folder watched
-    for one file (`only`: folder -> name), that name alone (the observer states what it is
-    given, and leaves out what is not there: one stat, not one per entry)."""
+    for one file (`only`: the folder as that watch spells it -> the name), that name alone
+    (the observer states what it is given, and leaves out what is not there: one stat, not
+    one per entry)."""
 
     def __init__(self, listdir: Callable[[Any], Iterator[os.DirEntry[str]]]) -> None:
         self.listdir = listdir
         self.only: dict[str, str] = {}
 
     def __call__(self, path: str | None) -> Iterator[Any]:  # DirEntry or Named
-        name = self.only.get(os.path.abspath(os.fsdecode(path or ".")))
+        name = self.only.get(path) if isinstance(path, str) else None
         return self.listdir(path) if name is None else iter([Named(name)])
 
 
