@@ -125,6 +125,30 @@ class Build:
         return code, "".join(self.stderr)
 
 
+def test_a_template_the_theme_lacks_is_named_not_taken_for_a_failed_write(
+        tmp_path: Path) -> None:
+    """A setting that asks the theme for a template nobody has (Material's custom analytics
+    wants a partial of the project's own) ended the build in "Could not write
+    .site-new-...: [Errno None] None": Jinja's TemplateNotFound is an OSError to Python. It
+    is one message naming the template, with a hint, and the site is kept."""
+    root = make_project(tmp_path / "p", FIXTURES / "mini" / "content", copy_defaults=False)
+    assert handbook("build", "--no-pdf", cwd=root).returncode == 0
+    before = {p.relative_to(root).as_posix(): p.read_bytes()
+              for p in (root / "site").rglob("*") if p.is_file()}
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write("extra:\n  analytics:\n    provider: custom\n")
+    done = handbook("build", "--no-pdf", cwd=root)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert ("The theme needs the template 'partials/integrations/analytics/custom.html'"
+            in output and "hint:" in output), output
+    assert "Errno" not in output and "Traceback" not in output and "Could not write" \
+        not in output, output
+    assert {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in (root / "site").rglob("*") if p.is_file()} == before
+    assert leftovers(root) == []
+
+
 def test_a_ctrl_c_while_mkdocs_makes_a_class_is_a_ctrl_c(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """MkDocs is imported inside the build; a Ctrl-C landing while Python makes one of its

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import jinja2
 
 from . import publish
 from .mkdocs_parallel import leave
@@ -65,6 +66,16 @@ def build_here(config_file: Path, staging: Path, strict: bool, verbose: bool,
     except MkDocsException as error:  # a bad config, or "Aborted with 2 warnings in strict
         _worker_exit(home)            # mode!": MkDocs has logged why
         click.echo(error.format_message(), err=True)
+        return False
+    except jinja2.TemplateNotFound as missing:  # an OSError to Python, not a failed write
+        _worker_exit(home)
+        _stop_workers(config)
+        click.echo(f"The theme needs the template {missing.name!r}, which the theme "
+                   f"overrides (site_overrides/), handbook's templates and the theme all "
+                   f"lack.\n  hint: a setting of mkdocs.yml asks for it (as "
+                   f"`extra.analytics.provider: custom` asks for partials/integrations/"
+                   f"analytics/custom.html), or an override includes it: add the file to "
+                   f"site_overrides/, or change the setting.", err=True)
         return False
     except OSError as error:
         _worker_exit(home)
