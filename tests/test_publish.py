@@ -147,6 +147,13 @@ def test_a_template_the_theme_lacks_is_named_not_taken_for_a_failed_write(
     assert {p.relative_to(root).as_posix(): p.read_bytes()
             for p in (root / "site").rglob("*") if p.is_file()} == before
     assert leftovers(root) == []
+    # The preview's first build says the same (it printed Jinja's traceback), and ends.
+    served = subprocess.run([sys.executable, "-m", "handbook", "serve", "--dev-addr",
+                             "127.0.0.1:0"], cwd=root, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "HANDBOOK_PDF": "0"})
+    assert served.returncode == 1, served.stderr
+    assert "The theme needs the template" in served.stderr, served.stderr
+    assert "Traceback" not in served.stderr, served.stderr
 
 
 def test_a_ctrl_c_while_mkdocs_makes_a_class_is_a_ctrl_c(tmp_path: Path,

@@ -38,6 +38,7 @@ import jinja2
 
 from . import publish
 from .mkdocs_parallel import leave
+from .mkdocs_theme import lacking
 
 ENGINE = "mkdocs"  # the engine this module runs; the others run as processes
 
@@ -68,14 +69,9 @@ def build_here(config_file: Path, staging: Path, strict: bool, verbose: bool,
         click.echo(error.format_message(), err=True)
         return False
     except jinja2.TemplateNotFound as missing:  # an OSError to Python, not a failed write
-        _worker_exit(home)
+        _worker_exit(home)  # (the handbook plugin says this itself: a project without it)
         _stop_workers(config)
-        click.echo(f"The theme needs the template {missing.name!r}, which the theme "
-                   f"overrides (site_overrides/), handbook's templates and the theme all "
-                   f"lack.\n  hint: a setting of mkdocs.yml asks for it (as "
-                   f"`extra.analytics.provider: custom` asks for partials/integrations/"
-                   f"analytics/custom.html), or an override includes it: add the file to "
-                   f"site_overrides/, or change the setting.", err=True)
+        click.echo(lacking(missing), err=True)
         return False
     except OSError as error:
         _worker_exit(home)

@@ -40,7 +40,7 @@ from .mkdocs_csp import CONFIG_KEY, NONCE, allow_live_reload
 from .mkdocs_keys import PreviewPages, without_nav
 from .mkdocs_nav import LIMIT, page_nav
 from .mkdocs_parallel import ParallelBuild, WarningCount
-from .mkdocs_theme import skip_hidden_folders
+from .mkdocs_theme import lacking, skip_hidden_folders
 from .preview import IdleCollector, PreviewIndex
 from .sanitize import sanitize_html
 from .search_terms import add_joined_forms
@@ -339,6 +339,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.cache.unhook()
         if self.parallel:
             self.parallel.abort(error)
+        if (missing := lacking(error)) is not None:  # one message, not a traceback
+            raise PluginError(missing) from None
 
 
 # Below this many pages, or this much Markdown, to build, forking costs more than it gains

@@ -1,4 +1,4 @@
-"""The theme's file listing without its hidden folders.
+"""The theme's file listing without its hidden folders, and a template it lacks told plainly.
 
 MkDocs finds a theme's static files (styles, scripts, images it copies into the site) by
 listing every file of every theme folder through the Jinja loader, then drops whatever is not
@@ -45,3 +45,17 @@ def skip_hidden_folders(theme: Any) -> None:
         return env
 
     theme.get_env = get_env
+
+
+def lacking(error: BaseException) -> str | None:
+    """What to say of a build that stopped at a template no folder holds (a setting, or an
+    override, asked for it), else None. Jinja's TemplateNotFound is an OSError to Python:
+    handbook took it for a failed write ("[Errno None] None"), MkDocs' preview printed it
+    as a traceback."""
+    if not isinstance(error, jinja2.TemplateNotFound):
+        return None
+    return (f"The theme needs the template {error.name!r}, which the theme overrides "
+            f"(site_overrides/), handbook's templates and the theme all lack.\n  hint: a "
+            f"setting of mkdocs.yml asks for it (as `extra.analytics.provider: custom` asks "
+            f"for partials/integrations/analytics/custom.html), or an override includes it: "
+            f"add the file to site_overrides/, or change the setting.")
