@@ -52,18 +52,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """`handbook serve` in `root` on a free port, stopped on the way out; yields its address."""
+def serving(root: Path, log: Path | None = None) -> Iterator[str]:
+    """`handbook serve` in `root` on a free port, stopped on the way out; yields its address.
+    `log`: where its output goes (else nowhere)."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with open(log or os.devnull, "wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "handbook", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=output, stderr=subprocess.STDOUT)
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 def wait_for(url: str, text: str, timeout: float = 60) -> float:
@@ -451,6 +453,33 @@ def test_a_deleted_cohort_leaves_the_preview(tmp_path: Path) -> None:
         assert status_of(page + "print/") == 404
         assert status_of(page + calendars[0].name) == 404
         assert status_of(base + "programs/reverse-mentoring/2027-spring-london/") == 200
+
+
+def test_a_rebuild_stopped_by_a_missing_template_says_so_in_one_message(
+        tmp_path: Path) -> None:
+    """A setting saved during the preview that asks the theme for a template nobody has:
+    the rebuild fails with the plugin's message (the preview's builder printed it under a
+    traceback), the preview keeps running, and a fix is live again."""
+    root = make_project(tmp_path / "p", FIXTURES / "mini" / "content", copy_defaults=False)
+    log = tmp_path / "serve.log"
+    settings = root / "mkdocs.yml"
+    good = settings.read_text("utf-8")
+    with serving(root, log) as address:
+        wait_for(address + "programs/pilot/first/", "First cohort")
+        settings.write_text(good + "extra:\n  analytics:\n    provider: custom\n", "utf-8")
+        deadline = time.monotonic() + 60
+        while "An error happened during the rebuild" not in log.read_text("utf-8", "replace"):
+            assert time.monotonic() < deadline, log.read_text("utf-8", "replace")
+            time.sleep(0.2)
+        settings.write_text(good.replace("    - navigation.top\n",
+                                         "    - navigation.top\n    - content.code.copy\n"),
+                            "utf-8")
+        wait_for(address + "programs/pilot/first/", "content.code.copy")
+    output = log.read_text("utf-8", "replace")
+    assert "The theme needs the template 'partials/integrations/analytics/custom.html'" \
+        in output, output
+    if not NO_FORK:  # MkDocs' own server (macOS, Windows) prints every failure's traceback
+        assert "Traceback" not in output, output
 
 
 def test_a_project_without_mkdocs_yml_is_served(tmp_path: Path) -> None:

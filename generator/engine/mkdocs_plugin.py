@@ -339,6 +339,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.cache.unhook()
         if self.parallel:
             self.parallel.abort(error)
+        if self.rebuild_again and self.server is not None:  # failed with the settings loaded
+            preview.rebuild(self.server)  # before a fix: the fix is a rebuild away
         if (missing := lacking(error)) is not None:  # one message, not a traceback
             raise PluginError(missing) from None
 

@@ -38,6 +38,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import click
+
 from ..fork import can_fork, hold_signals, release_signals, stop_children
 from .preview import SETTINGS_FILE, rebuild
 
@@ -222,6 +224,9 @@ def _serve_builds(requests: int, answers: int, builder: Callable[[], None], serv
         answer, state.building = 0, True
         try:
             builder()
+        except click.ClickException as error:  # MkDocs' own errors (a PluginError): as its
+            error.show()                       # command line shows them, one message
+            answer |= FAILED
         except Exception:  # what MkDocs' dev server does with a failed rebuild of its own
             traceback.print_exc()
             answer |= FAILED
