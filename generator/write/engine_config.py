@@ -271,10 +271,10 @@ def engine_config(config: dict[str, Any], *, root: Path, build: Path, docs: Path
         if isinstance(out.get("not_in_nav"), str | None):
             out["not_in_nav"] = _not_in_nav(out.get("not_in_nav"))
         out["nav"] = nav
-    return _dumped(out, memo, head(root, build))
+    return _dumped(out, memo, opening_comment(root, build))
 
 
-def head(root: Path, build: Path) -> str:
+def opening_comment(root: Path, build: Path) -> str:
     """The generated config's opening comment: made from what, and how any engine builds
     from it. A project without an mkdocs.yml is built with handbook's default settings
     (`read_project_config`), and the header says so rather than name a file that is not
